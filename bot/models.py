@@ -1,0 +1,131 @@
+"""Domain objects: articles, passages, sentences, questions and answers.
+
+Small frozen dataclasses that flow one way through the pipeline
+(knowledge files -> Article -> Passage -> Answer); nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of an article body, with the section heading it sits under."""
+
+    text: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A news article as loaded from the knowledge base."""
+
+    id: str
+    title: str
+    language: str
+    paragraphs: tuple[Paragraph, ...]
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    path: str | None = None  # file it came from, for error messages and reloads
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range [start, end) inside a piece of text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The unit that is indexed: a paragraph, or part of a long one.
+
+    `sentences` are spans into `text`; `paragraph` is 1-based within the article.
+    """
+
+    id: str  # "<article id>#<paragraph>" or "<article id>#<paragraph>.<part>"
+    article_id: str
+    paragraph: int
+    text: str
+    sentences: tuple[Span, ...]
+    section: str | None = None
+    language: str = "de"
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[s.start : s.end] for s in self.sentences]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a quote comes from, as shown to the user."""
+
+    article_id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: dt.date | None
+    updated: dt.date | None
+    paragraph: int
+    section: str | None
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One quote: 1-2 verbatim sentences of a passage, the spans to highlight, and the source."""
+
+    quote: str
+    highlights: tuple[Span, ...]  # spans into `quote`
+    passage_id: str
+    source: Source
+    score: float
+    language: str
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.source
+        return {
+            "quote": self.quote,
+            "highlights": [[h.start, h.end] for h in self.highlights],
+            "passage_id": self.passage_id,
+            "article_id": s.article_id,
+            "title": s.title,
+            "source": s.source,
+            "url": s.url,
+            "published": s.published.isoformat() if s.published else None,
+            "updated": s.updated.isoformat() if s.updated else None,
+            "paragraph": s.paragraph,
+            "section": s.section,
+            "score": round(self.score, 4),
+            "language": self.language,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of answering one question; front ends only render this."""
+
+    question: str
+    language: str  # language of the question: decides the bot's own words
+    kind: str  # count | person | time | place | statement | reason | other
+    found: bool
+    confidence: float  # 0..1
+    snippets: tuple[Snippet, ...]
+    elapsed_ms: float = 0.0
+    focus: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "language": self.language,
+            "kind": self.kind,
+            "found": self.found,
+            "confidence": round(self.confidence, 3),
+            "elapsed_ms": round(self.elapsed_ms, 2),
+            "snippets": [s.to_dict() for s in self.snippets],
+        }
