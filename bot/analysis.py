@@ -1,0 +1,138 @@
+"""Language-aware analysis: text -> index terms, identical at index and question time.
+
+Per token: Unicode/case folding, numbers normalised (1.500 = 1,500 = 1500), hyphenated
+and apostrophe forms indexed whole and by their parts (Hwasong-11, Kim Jong-un), stop
+words dropped, lemma (simplemma) then Snowball stem (PyStemmer, which also folds
+ä/ae), and for German the parts of compounds (Artilleriegranaten -> Artillerie, Granaten).
+Token analysis is cached because vocabulary is Zipf-distributed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+
+import simplemma
+import Stemmer
+
+from bot.compounds import split_compound
+
+LANGUAGES = ("de", "en")
+_STEMMER_NAMES = {"de": "german", "en": "english"}
+
+# A token is a number with separators, or a run of word characters joined by hyphens
+# or apostrophes. "22.10." and "1.500" stay one token each; "z. B." is two.
+TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-‐‑'’]\w+)*")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+_JOINERS_RE = re.compile(r"[-‐‑'’]")
+
+
+def tokens(text: str) -> Iterator[re.Match[str]]:
+    """Tokens of `text` with their character offsets."""
+    return TOKEN_RE.finditer(text)
+
+
+def normalise_number(token: str) -> str:
+    """1.500 / 1,500 / 1500 -> 1500; 1,5 -> 1.5; 22.10 stays 22.10."""
+    if _THOUSANDS_RE.fullmatch(token):
+        return re.sub(r"[.,]", "", token)
+    if re.fullmatch(r"\d+,\d+", token):
+        return token.replace(",", ".")
+    return token
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip accents, but keep umlauts for the German stemmer (ß -> ss)."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in "äöü":
+            out.append(ch)
+            continue
+        decomposed = unicodedata.normalize("NFD", ch)
+        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return "".join(out)
+
+
+@lru_cache(maxsize=4)
+def stop_words(language: str) -> frozenset[str]:
+    data = resources.files("bot") / "data" / "stopwords" / f"{language}.txt"
+    words: set[str] = set()
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(fold(w) for w in line.split())
+    return frozenset(words)
+
+
+class Analyzer:
+    """Turns text into BM25 terms for one language."""
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"no analyzer for language {language!r}; known: {LANGUAGES}")
+        self.language = language
+        self._stemmer = Stemmer.Stemmer(_STEMMER_NAMES[language])
+        self._stops = stop_words(language)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def terms(self, text: str) -> list[str]:
+        """All index terms of `text`, in order (a token may give several terms)."""
+        out: list[str] = []
+        cache = self._cache
+        for m in TOKEN_RE.finditer(text):
+            tok = m.group()
+            got = cache.get(tok)
+            if got is None:
+                got = self.token_terms(tok)
+                if len(cache) < 2_000_000:
+                    cache[tok] = got
+            out.extend(got)
+        return out
+
+    def token_terms(self, token: str) -> tuple[str, ...]:
+        """Terms for one token: the whole form first, then parts of joined forms."""
+        if token[0].isdigit() and token.replace(".", "").replace(",", "").isdigit():
+            return (normalise_number(token),)
+        if _JOINERS_RE.search(token):
+            parts = [p for p in _JOINERS_RE.split(token) if p]
+            if self.language == "en" and len(parts) == 2 and parts[1].lower() in ("s", "t"):
+                return self.word_terms(parts[0])  # possessive "Russia's", "don't"
+            whole = "".join(parts)
+            out = list(self.word_terms(whole))
+            for part in parts:
+                out.extend(t for t in self.word_terms(part) if t not in out)
+            return tuple(out)
+        return self.word_terms(token)
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        folded = fold(word)
+        if folded in self._stops or not folded:
+            return ()
+        if folded.isdigit():
+            return (folded,)
+        main = self.stem(word)
+        out = [main]
+        if self.language == "de":
+            for part in split_compound(folded):
+                if part in self._stops:
+                    continue
+                term = self.stem(part)
+                if term not in out:
+                    out.append(term)
+        return tuple(out)
+
+    def stem(self, word: str) -> str:
+        """Lemma (when simplemma knows the form) reduced to its Snowball stem, folded."""
+        lemma = simplemma.lemmatize(word, lang=self.language)
+        return str(self._stemmer.stemWord(fold(lemma)))
+
+
+@lru_cache(maxsize=8)
+def analyzer(language: str) -> Analyzer:
+    """The shared analyzer for `language`."""
+    return Analyzer(language)
