@@ -1,0 +1,152 @@
+"""Wiring: build the python-telegram-bot Application and run it by polling or webhook.
+
+`build_application` is the one place where handlers meet updates; `serve` is what
+``newsbot serve`` calls and returns the process exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
+    filters,
+)
+
+from bot.errors import NewsbotError
+from bot.telegram import buttons, handlers, logs
+from bot.telegram.commands import register_commands
+from bot.telegram.config import Config
+from bot.telegram.limits import QuestionLimiter
+from bot.telegram.state import STATE_KEY, AnswerEngine, BotState
+
+logger = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CHANNEL_POST,
+    Update.INLINE_QUERY,
+    Update.CALLBACK_QUERY,
+]
+EXIT_OK, EXIT_TELEGRAM, EXIT_CONFIG = 0, 1, 2
+
+
+def build_application(config: Config, engine: AnswerEngine, token: str) -> AnyApplication:
+    """The bot: handlers, defaults, flood control and command menus, ready to run."""
+    logs.redact(token)
+    logs.quiet_http_clients()
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=config.rate_limit.max_retries))
+        .concurrent_updates(True)
+        .post_init(register_commands)
+    )
+    urls = config.base_urls()
+    if urls:
+        builder = builder.base_url(urls[0]).base_file_url(urls[1])
+    if config.state_file:
+        keep = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
+        builder = builder.persistence(PicklePersistence(config.state_file, store_data=keep))
+    application: AnyApplication = builder.build()
+    limiter = QuestionLimiter(config.rate_limit.questions_per_minute)
+    application.bot_data[STATE_KEY] = BotState(engine, config, limiter)
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: AnyApplication) -> None:
+    """Connect every kind of update the bot answers to its handler."""
+    message = filters.UpdateType.MESSAGE
+    private = message & filters.ChatType.PRIVATE
+    groups = message & filters.ChatType.GROUPS
+    text = filters.TEXT & ~filters.COMMAND
+    application.add_handlers(
+        [
+            CommandHandler("start", handlers.start, filters=message),
+            CommandHandler("help", handlers.help_command, filters=message),
+            CommandHandler("about", handlers.about, filters=message),
+            CommandHandler("sources", handlers.sources, filters=message),
+            CommandHandler("autoanswer", handlers.autoanswer, filters=message),
+            CommandHandler("reload", handlers.reload_knowledge, filters=private),
+            CommandHandler("ask", handlers.ask, filters=message | filters.UpdateType.CHANNEL_POST),
+            MessageHandler(private & text, handlers.private_text),
+            MessageHandler(
+                private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.private_other
+            ),
+            MessageHandler(groups & text, handlers.group_text),
+            MessageHandler(filters.UpdateType.CHANNEL_POST & text, handlers.channel_post),
+            InlineQueryHandler(handlers.inline_query),
+            CallbackQueryHandler(handlers.button, pattern=buttons.PATTERN),
+        ]
+    )
+    application.add_error_handler(handlers.error_handler)
+
+
+def serve(
+    config: Config,
+    *,
+    webhook_url: str | None = None,
+    listen: str = "0.0.0.0",
+    port: int = 8443,
+) -> int:
+    """Run the bot until stopped (polling, or a webhook server if `webhook_url`); exit code."""
+    logs.setup()
+    try:
+        token = config.token()
+        logs.redact(token)
+        from bot.engine import Engine  # imported here: loading the engine is the slow part
+
+        engine = Engine.load(config.knowledge)
+    except NewsbotError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    application = build_application(config, engine, token)
+    try:
+        if webhook_url:
+            path = config.webhook.path or urlparse(webhook_url).path.strip("/")
+            logger.info("serving a webhook on %s:%s/%s", listen, port, path)
+            application.run_webhook(
+                listen=listen,
+                port=port,
+                url_path=path,
+                webhook_url=webhook_url,
+                secret_token=config.webhook_secret(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            logger.info("polling for updates")
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        print(
+            f"newsbot: Telegram rejected the bot token in {config.token_env}; "
+            "copy the current token from @BotFather (/token) and set it again",
+            file=sys.stderr,
+        )
+        return EXIT_TELEGRAM
+    except (NetworkError, TelegramError) as exc:
+        print(f"newsbot: cannot talk to the Bot API: {logs.scrub(str(exc))}", file=sys.stderr)
+        return EXIT_TELEGRAM
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""The bot's own words in English and German; quotes are never translated.
+
+`text(lang, key, **values)` returns a message; values must already be HTML-escaped
+where the message is sent as HTML.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "de")
+DEFAULT_LANGUAGE = "en"
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "welcome": (
+            "Hello{name}! I answer questions about news articles with verbatim quotes and "
+            "their source — I never make anything up.\n\n"
+            "Just ask, for example:\n• <code>{example1}</code>\n• <code>{example2}</code>\n\n"
+            "/sources lists my articles, /help explains the rest."
+        ),
+        "help": (
+            "<b>How to ask</b>\n"
+            "• In this chat: just write your question.\n"
+            "• In groups: <code>/ask your question</code>, mention me, or reply to my answer.\n"
+            "• In any chat: type <code>@{username} your question</code> (inline mode).\n\n"
+            "Every answer is a verbatim quote with its source. "
+            "<b>More</b> shows further quotes, <b>Paragraph</b> the whole paragraph.\n\n"
+            "/sources — the articles I know\n/about — how I work\n"
+            "/autoanswer on|off — (group admins) answer every message ending in “?”"
+        ),
+        "about": (
+            "<b>newsbot</b> finds the sentences in its articles that answer your question "
+            "(BM25 search) and quotes them word for word, with title, outlet, date and "
+            "paragraph. It does not generate text. Free software under the GPL-3.0-or-later.\n"
+            "Articles: {articles} · passages: {passages} · index version <code>{version}</code>"
+        ),
+        "sources_title": "<b>My articles</b>",
+        "sources_empty": "I have no articles loaded.",
+        "nothing_found": (
+            "I found no quote about “{question}” in my articles. "
+            "Try other words, or see /sources for what I know."
+        ),
+        "ask_usage": "Ask like this: <code>/ask {example}</code>",
+        "too_many": ("You are asking faster than I can read — please wait a minute and ask again."),
+        "text_only": "Please send your question as text.",
+        "error": "Sorry, something went wrong on my side. Please try again later.",
+        "more": "More",
+        "paragraph": "Paragraph",
+        "paragraph_n": "¶ {n}",
+        "no_more": "No further quotes.",
+        "stale_button": "This button is from an older version of my index — please ask again.",
+        "gone": "That paragraph is no longer in my articles — please ask again.",
+        "autoanswer_on": "I will now answer every message in this chat that ends with “?”.",
+        "autoanswer_off": "I answer only /ask, mentions and replies to me in this chat.",
+        "autoanswer_usage": "Use <code>/autoanswer on</code> or <code>/autoanswer off</code>.",
+        "autoanswer_status": "Answering messages that end with “?” is {state} here.",
+        "on": "on",
+        "off": "off",
+        "admins_only": "Only administrators of this chat can change that.",
+        "groups_only": "This setting is for groups.",
+        "reloaded": "Reloaded: {articles} articles, index version <code>{version}</code>.",
+        "reload_errors": "Reloaded with problems:\n{errors}",
+        "inline_hint": "Type a question about the news",
+        "inline_nothing": "No quote found — tap for help",
+        "updated": "updated {date}",
+        "link": "link",
+        "cmd_start": "Welcome and examples",
+        "cmd_help": "How to ask",
+        "cmd_ask": "Ask a question: /ask question",
+        "cmd_sources": "The articles I know",
+        "cmd_about": "How I work",
+        "cmd_autoanswer": "Answer questions ending in ? (admins)",
+    },
+    "de": {
+        "welcome": (
+            "Hallo{name}! Ich beantworte Fragen zu Nachrichtenartikeln mit wörtlichen Zitaten "
+            "und ihrer Quelle — ich erfinde nichts dazu.\n\n"
+            "Frag einfach, zum Beispiel:\n• <code>{example1}</code>\n• <code>{example2}</code>\n\n"
+            "/sources zeigt meine Artikel, /help erklärt den Rest."
+        ),
+        "help": (
+            "<b>So fragst du</b>\n"
+            "• Hier im Chat: schreib einfach deine Frage.\n"
+            "• In Gruppen: <code>/ask deine Frage</code>, erwähne mich oder antworte auf meine "
+            "Antwort.\n"
+            "• In jedem Chat: tippe <code>@{username} deine Frage</code> (Inline-Modus).\n\n"
+            "Jede Antwort ist ein wörtliches Zitat mit Quelle. "
+            "<b>Mehr</b> zeigt weitere Zitate, <b>Absatz</b> den ganzen Absatz.\n\n"
+            "/sources — die Artikel, die ich kenne\n/about — wie ich arbeite\n"
+            "/autoanswer on|off — (Gruppen-Admins) jede Nachricht mit „?“ am Ende beantworten"
+        ),
+        "about": (
+            "<b>newsbot</b> sucht in seinen Artikeln die Sätze, die deine Frage beantworten "
+            "(BM25-Suche), und zitiert sie wörtlich mit Titel, Medium, Datum und Absatz. "
+            "Er erzeugt keinen eigenen Text. Freie Software unter der GPL-3.0-or-later.\n"
+            "Artikel: {articles} · Abschnitte: {passages} · Indexversion <code>{version}</code>"
+        ),
+        "sources_title": "<b>Meine Artikel</b>",
+        "sources_empty": "Ich habe keine Artikel geladen.",
+        "nothing_found": (
+            "Zu „{question}“ habe ich in meinen Artikeln kein Zitat gefunden. "
+            "Versuch es mit anderen Worten, oder sieh unter /sources nach, was ich kenne."
+        ),
+        "ask_usage": "Frag so: <code>/ask {example}</code>",
+        "too_many": "Du fragst schneller, als ich lesen kann — bitte warte eine Minute.",
+        "text_only": "Bitte schick mir deine Frage als Text.",
+        "error": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuch es später.",
+        "more": "Mehr",
+        "paragraph": "Absatz",
+        "paragraph_n": "¶ {n}",
+        "no_more": "Keine weiteren Zitate.",
+        "stale_button": "Dieser Knopf stammt von einem älteren Index — bitte frag noch einmal.",
+        "gone": "Diesen Absatz gibt es nicht mehr — bitte frag noch einmal.",
+        "autoanswer_on": "Ich beantworte jetzt jede Nachricht hier, die mit „?“ endet.",
+        "autoanswer_off": "Ich antworte hier nur auf /ask, Erwähnungen und Antworten an mich.",
+        "autoanswer_usage": "Nutze <code>/autoanswer on</code> oder <code>/autoanswer off</code>.",
+        "autoanswer_status": "Nachrichten mit „?“ am Ende beantworte ich hier: {state}.",
+        "on": "an",
+        "off": "aus",
+        "admins_only": "Das dürfen nur Administratoren dieses Chats ändern.",
+        "groups_only": "Diese Einstellung gilt für Gruppen.",
+        "reloaded": "Neu geladen: {articles} Artikel, Indexversion <code>{version}</code>.",
+        "reload_errors": "Neu geladen, mit Problemen:\n{errors}",
+        "inline_hint": "Tippe eine Frage zu den Nachrichten",
+        "inline_nothing": "Kein Zitat gefunden — tippen für Hilfe",
+        "updated": "aktualisiert {date}",
+        "link": "Link",
+        "cmd_start": "Begrüßung und Beispiele",
+        "cmd_help": "So fragst du",
+        "cmd_ask": "Eine Frage stellen: /ask Frage",
+        "cmd_sources": "Die Artikel, die ich kenne",
+        "cmd_about": "Wie ich arbeite",
+        "cmd_autoanswer": "Fragen mit ? am Ende beantworten (Admins)",
+    },
+}
+
+
+def language(code: str | None) -> str:
+    """Map a language code like 'de-AT' or None to one of LANGUAGES."""
+    if code:
+        base = code.split("-")[0].split("_")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return DEFAULT_LANGUAGE
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """Return the message `key` in `lang` (English if unknown) with `values` filled in."""
+    template = _TEXTS[language(lang)][key]
+    return template.format(**values) if values else template

@@ -1,0 +1,16 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from fakebotapi import FakeBotAPI
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotAPI]:
+    """A fake Telegram Bot API server on 127.0.0.1, stopped after the test."""
+    with FakeBotAPI() as api:
+        yield api

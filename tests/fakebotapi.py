@@ -1,0 +1,499 @@
+"""A small fake Telegram Bot API server for end-to-end tests of the real bot.
+
+Runs stdlib's ThreadingHTTPServer on 127.0.0.1 (random port) in a thread and answers
+``POST /bot<token>/<method>`` like Telegram: form-encoded or JSON bodies in (nested values
+such as reply_markup arrive as JSON strings), ``{"ok": true, "result": ...}`` out, errors by
+HTTP status (400, 401, 403, 409, 429 with ``parameters.retry_after``).
+
+Tests queue updates for getUpdates (`private`, `group`, `channel`, `inline`, `press`
+build realistic ones, entities included), inject faults with `fail`, and wait for the
+bot's calls with `wait_for`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijkl"
+BOT_ID = 123456789
+BOT_USERNAME = "newsbot_test_bot"
+INT_PARAMS = {
+    "chat_id",
+    "message_id",
+    "message_thread_id",
+    "offset",
+    "limit",
+    "timeout",
+    "cache_time",
+    "user_id",
+}
+TEXT_PARAMS = {"text", "caption", "query", "data", "description", "title"}
+LONG_POLL_CAP = 0.5  # seconds a getUpdates call may hang, whatever timeout it asks for
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: Json
+    status: int = 200
+    result: Any = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the fake answered it with success."""
+        return self.status == 200
+
+
+@dataclass
+class Fault:
+    """Answer the next `times` matching calls with an error."""
+
+    method: str
+    status: int
+    times: int
+    retry_after: int | None = None
+    chat_id: int | None = None
+    description: str = ""
+
+
+@dataclass
+class FakeBotAPI:
+    """The fake server; use as a context manager or call start()/stop()."""
+
+    token: str = TOKEN
+    admins: set[int] = field(default_factory=set)  # user ids getChatMember calls "creator"
+    calls: list[Call] = field(default_factory=list)
+    _updates: list[Json] = field(default_factory=list)
+    _faults: list[Fault] = field(default_factory=list)
+    _lock: threading.Condition = field(default_factory=threading.Condition)
+    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    long_poll: bool = True  # set False before stopping the bot, so it stops at once
+    _server: ThreadingHTTPServer | None = None
+
+    # ---- life cycle -------------------------------------------------------------------
+    def start(self) -> FakeBotAPI:
+        """Listen on 127.0.0.1 at a free port, serving from a daemon thread."""
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def do_POST(self) -> None:
+                api._handle(self)
+
+            do_GET = do_POST
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeBotAPI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """What the bot's `api_base_url` setting should be."""
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # ---- what tests call --------------------------------------------------------------
+    def queue(self, update: Json) -> Json:
+        """Queue an update for getUpdates (update_id is assigned)."""
+        with self._lock:
+            update = {"update_id": next(self._update_ids), **update}
+            self._updates.append(update)
+            self._lock.notify_all()
+        return update
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+        description: str = "",
+    ) -> None:
+        """Answer the next `times` calls of `method` (to `chat_id`, if given) with an error."""
+        with self._lock:
+            self._faults.append(Fault(method, status, times, retry_after, chat_id, description))
+
+    def sent(self, method: str, **match: Any) -> list[Call]:
+        """Successful calls of `method` whose params contain `match`."""
+        with self._lock:
+            return [c for c in self.calls if c.method == method and c.ok and _matches(c, match)]
+
+    def attempts(self, method: str, **match: Any) -> list[Call]:
+        """All calls of `method` with `match`, failed ones included."""
+        with self._lock:
+            return [c for c in self.calls if c.method == method and _matches(c, match)]
+
+    async def wait_for(
+        self, method: str, *, count: int = 1, timeout: float = 5.0, **match: Any
+    ) -> list[Call]:
+        """Wait until the bot made `count` successful calls of `method` matching `match`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.sent(method, **match)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.01)
+        seen = [(c.method, c.params) for c in self.calls if c.method != "getUpdates"]
+        raise AssertionError(f"no {count}x {method} {match} within {timeout}s; calls: {seen}")
+
+    # ---- update builders --------------------------------------------------------------
+    def user(self, user_id: int = 1001, language_code: str = "de", name: str = "Ada") -> Json:
+        """A Telegram user object."""
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": language_code}
+
+    def message(self, text: str, chat: Json, sender: Json | None = None, **extra: Any) -> Json:
+        """A message object with the entities Telegram would compute for `text`."""
+        message: Json = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "text": text,
+            **extra,
+        }
+        if sender is not None:
+            message["from"] = sender
+        entities = _entities(text)
+        if entities:
+            message["entities"] = entities
+        return message
+
+    def private(self, text: str, user: Json | None = None) -> Json:
+        """Queue a private-chat text message; returns the message."""
+        user = user or self.user()
+        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        message = self.message(text, chat, user)
+        self.queue({"message": message})
+        return message
+
+    def group(
+        self,
+        text: str,
+        chat_id: int = -1001234567890,
+        user: Json | None = None,
+        thread_id: int | None = None,
+        reply_to: Json | None = None,
+    ) -> Json:
+        """Queue a supergroup message (in a forum topic if `thread_id`); returns it."""
+        chat: Json = {"id": chat_id, "type": "supergroup", "title": "Newsroom"}
+        extra: Json = {}
+        if thread_id is not None:
+            chat["is_forum"] = True
+            extra.update(message_thread_id=thread_id, is_topic_message=True)
+        if reply_to is not None:
+            extra["reply_to_message"] = reply_to
+        message = self.message(text, chat, user or self.user(), **extra)
+        self.queue({"message": message})
+        return message
+
+    def channel(self, text: str, chat_id: int = -1009876543210) -> Json:
+        """Queue a channel post; returns it."""
+        chat = {"id": chat_id, "type": "channel", "title": "News channel"}
+        message = self.message(text, chat, sender_chat=chat)
+        self.queue({"channel_post": message})
+        return message
+
+    def inline(self, query: str, user: Json | None = None) -> str:
+        """Queue an inline query; returns its id."""
+        query_id = f"iq{next(self._update_ids)}"
+        self.queue(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": user or self.user(),
+                    "query": query,
+                    "offset": "",
+                }
+            }
+        )
+        return query_id
+
+    def press(self, data: str, message: Json, user: Json | None = None) -> str:
+        """Queue a button press on `message` (a message the bot sent); returns the query id."""
+        query_id = f"cq{next(self._update_ids)}"
+        self.queue(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user or self.user(),
+                    "chat_instance": "ci-1",
+                    "data": data,
+                    "message": message,
+                }
+            }
+        )
+        return query_id
+
+    # ---- the server side ------------------------------------------------------------
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        match = re.fullmatch(r"/bot([^/]+)/(\w+)", request.path.split("?")[0])
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        if match is None:
+            self._reply(request, 404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        token, method = match.groups()
+        if token != self.token:
+            self._reply(
+                request, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
+            return
+        params = _params(body, request.headers.get("Content-Type", ""))
+        if method == "getUpdates":
+            self._reply(request, 200, {"ok": True, "result": self._get_updates(params)})
+            return
+        call = Call(method, params)
+        fault = self._take_fault(method, params) or _telegram_would_refuse(method, params)
+        if fault is not None:
+            call.status = fault.status
+            payload: Json = {
+                "ok": False,
+                "error_code": fault.status,
+                "description": fault.description or _DESCRIPTIONS.get(fault.status, "Error"),
+            }
+            if fault.retry_after is not None:
+                payload["parameters"] = {"retry_after": fault.retry_after}
+        else:
+            try:
+                call.result = self._result(method, params)
+            except KeyError:
+                call.status = 404
+                payload = {"ok": False, "error_code": 404, "description": "Not Found"}
+            else:
+                payload = {"ok": True, "result": call.result}
+        with self._lock:
+            self.calls.append(call)
+        self._reply(request, call.status, payload)
+
+    def _reply(self, request: BaseHTTPRequestHandler, status: int, payload: Json) -> None:
+        data = json.dumps(payload).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        try:
+            request.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot stopped while a getUpdates call was hanging
+
+    def _take_fault(self, method: str, params: Json) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                chat_ok = fault.chat_id is None or params.get("chat_id") == fault.chat_id
+                if fault.method == method and fault.times > 0 and chat_ok:
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def _get_updates(self, params: Json) -> list[Json]:
+        offset = int(params.get("offset") or 0)
+        wait = min(float(params.get("timeout") or 0), LONG_POLL_CAP) if self.long_poll else 0
+        deadline = time.monotonic() + wait
+        with self._lock:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and time.monotonic() < deadline:
+                self._lock.wait(deadline - time.monotonic())
+            return list(self._updates[: int(params.get("limit") or 100)])
+
+    def _result(self, method: str, params: Json) -> Any:
+        if method == "getMe":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Newsbot",
+                "username": BOT_USERNAME,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": True,
+            }
+        if method in ("sendMessage", "editMessageText"):
+            return self._sent_message(params)
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method == "getChatMember":
+            user = {"id": params["user_id"], "is_bot": False, "first_name": "Member"}
+            if params["user_id"] in self.admins:
+                return {"status": "creator", "user": user, "is_anonymous": False}
+            return {"status": "member", "user": user}
+        if method in _TRUE_METHODS:
+            return True
+        raise KeyError(method)
+
+    def _sent_message(self, params: Json) -> Json:
+        chat_id = params["chat_id"]
+        chat_type = "private" if chat_id > 0 else "supergroup"
+        message: Json = {
+            "message_id": params.get("message_id") or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Newsbot"},
+            "text": re.sub(r"<[^>]+>", "", str(params.get("text", ""))),
+        }
+        if "message_thread_id" in params:
+            message.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+
+_TRUE_METHODS = {
+    "answerCallbackQuery",
+    "answerInlineQuery",
+    "setMyCommands",
+    "deleteMyCommands",
+    "setWebhook",
+    "deleteWebhook",
+    "close",
+    "logOut",
+    "sendChatAction",
+    "editMessageReplyMarkup",
+    "setMyDescription",
+    "setMyShortDescription",
+}
+_DESCRIPTIONS = {
+    400: "Bad Request: message text is empty",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    409: "Conflict: terminated by other getUpdates request",
+    429: "Too Many Requests: retry later",
+}
+
+
+def _telegram_would_refuse(method: str, params: Json) -> Fault | None:
+    """A 400 for messages Telegram would not take: bad HTML or over 4096 characters."""
+    texts: list[tuple[str, Any]] = []
+    if method in ("sendMessage", "editMessageText"):
+        texts.append((str(params.get("text", "")), params.get("parse_mode")))
+    if method == "answerInlineQuery":
+        for result in params.get("results") or []:
+            content = result.get("input_message_content") or {}
+            texts.append((str(content.get("message_text", "")), content.get("parse_mode")))
+    for text, parse_mode in texts:
+        problem = html_problem(text) if parse_mode == "HTML" else None
+        if problem is None and not text.strip():
+            problem = "message text is empty"
+        if problem is None and len(text.encode("utf-16-le")) // 2 > 4096:
+            problem = "message is too long"
+        if problem:
+            return Fault(method, 400, 1, description=f"Bad Request: {problem}")
+    return None
+
+
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+    "a", "tg-emoji", "code", "pre", "blockquote",
+}  # fmt: skip
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would reject `text` as HTML (None if it would accept it)."""
+    checker = _HTMLChecker()
+    try:
+        checker.feed(text)
+        checker.close()
+    except ValueError as exc:
+        return f"can't parse entities: {exc}"
+    if checker.open_tags:
+        return f"can't parse entities: unclosed <{checker.open_tags[-1]}>"
+    return None
+
+
+class _HTMLChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open_tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            raise ValueError(f"unsupported start tag <{tag}>")
+        self.open_tags.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open_tags or self.open_tags.pop() != tag:
+            raise ValueError(f"unexpected end tag </{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if any(c in data for c in "<>&"):
+            raise ValueError(f"unescaped character in {data[:40]!r}")
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ("lt", "gt", "amp", "quot"):
+            raise ValueError(f"unsupported entity &{name};")
+
+
+def _params(body: bytes, content_type: str) -> Json:
+    """Decode a request body the way Telegram does: form fields, nested values as JSON."""
+    if not body:
+        return {}
+    if "json" in content_type:
+        data = json.loads(body)
+        return data if isinstance(data, dict) else {}
+    params: Json = {}
+    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
+        params[key] = _value(key, value)
+    return params
+
+
+def _value(key: str, value: str) -> Any:
+    if key in TEXT_PARAMS:
+        return value
+    if key in INT_PARAMS and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if value in ("true", "false"):
+        return value == "true"
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _entities(text: str) -> list[Json]:
+    """bot_command at the start and @mentions, with UTF-16 offsets as Telegram sends them."""
+    entities: list[Json] = []
+    for match in re.finditer(r"(?:^/\w+(?:@\w+)?)|(?:@\w{5,32})", text):
+        kind = "bot_command" if match.group().startswith("/") else "mention"
+        offset = len(text[: match.start()].encode("utf-16-le")) // 2
+        length = len(match.group().encode("utf-16-le")) // 2
+        entities.append({"type": kind, "offset": offset, "length": length})
+    return entities
+
+
+def _matches(call: Call, match: Json) -> bool:
+    return all(call.params.get(key) == value for key, value in match.items())
