@@ -13,6 +13,7 @@ bot's calls with `wait_for`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -306,10 +307,8 @@ class FakeBotAPI:
         request.send_header("Content-Type", "application/json")
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
-        try:
-            request.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the bot stopped while a getUpdates call was hanging
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            request.wfile.write(data)  # fails if the bot stopped during a long poll
 
     def _take_fault(self, method: str, params: Json) -> Fault | None:
         with self._lock:
