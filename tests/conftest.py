@@ -7,6 +7,14 @@ from collections.abc import Iterator
 import pytest
 from fakebotapi import FakeBotAPI
 
+from bot.engine import Engine
+
+
+@pytest.fixture(scope="session")
+def bundled_engine() -> Engine:
+    """The real engine over the bundled knowledge, loaded once per test session."""
+    return Engine.load()
+
 
 @pytest.fixture
 def fake_api() -> Iterator[FakeBotAPI]:

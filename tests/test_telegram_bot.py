@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
+import yaml
 from fakebotapi import BOT_USERNAME, TOKEN, FakeBotAPI
 
 from bot.engine import Engine
@@ -22,12 +23,21 @@ from bot.telegram.config import Config, RateLimitSettings
 GROUP = -1001234567890
 CHANNEL = -1009876543210
 QUESTION = "Wie viele Soldaten?"
-
-
-@pytest.fixture(scope="session")
-def engine() -> Engine:
-    """The real engine with the bundled knowledge (loaded once)."""
-    return Engine.load()
+HOSTILE = "<b>Lärm</b> & Rauch in </blockquote> *Dorf* _x_ `y` [a](b)"
+LONG_ARTICLE = {
+    "id": "lang-test",
+    "title": "Ein <b>langer</b> Artikel & mehr",
+    "language": "de",
+    "published": "2024-11-01",
+    "source": "Test & <Co>",
+    "url": 'https://example.org/a?b=1&c="2"',
+    "body": [
+        "Die Armee schickte 7.777 Panzer an die Grenze, "
+        + " und ".join(f"Zeuge {i} berichtet von {HOSTILE} {i}" for i in range(120))
+        + ".",
+        *(f"Absatz {n}: Das Wetter in Stadt {n} war & bleibt wechselhaft." for n in range(12)),
+    ],
+}
 
 
 @dataclass
@@ -57,6 +67,18 @@ def config_for(api: FakeBotAPI, **changes: Any) -> Config:
 def config(fake_api: FakeBotAPI, request: pytest.FixtureRequest) -> Config:
     """Settings for the bot under test; parametrize indirectly with a dict of changes."""
     return config_for(fake_api, **getattr(request, "param", {}))
+
+
+@pytest.fixture
+def engine(
+    request: pytest.FixtureRequest, bundled_engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Engine:
+    """The bundled engine, or (parametrized with "long") one over a hostile, very long article."""
+    if getattr(request, "param", None) != "long":
+        return bundled_engine
+    folder = tmp_path_factory.mktemp("knowledge")
+    (folder / "long.yaml").write_text(yaml.safe_dump(LONG_ARTICLE, allow_unicode=True), "utf-8")
+    return Engine.load(folder)
 
 
 @pytest.fixture
@@ -323,3 +345,26 @@ async def test_token_never_logged(bot: Bot, caplog: pytest.LogCaptureFixture) ->
     assert caplog.records
     assert TOKEN not in caplog.text
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("engine", ["long"], indirect=True)
+async def test_long_hostile_article_fits_and_is_escaped(bot: Bot) -> None:
+    question = bot.api.private("Wie viele Panzer schickte die Armee?")
+    sent = await bot.answer_to(question)
+    text = sent["text"]
+    assert len(text.encode("utf-16-le")) // 2 <= 4096
+    assert "<b>7.777</b>" in text
+    assert "&lt;b&gt;Lärm&lt;/b&gt; &amp; Rauch in &lt;/blockquote&gt; *Dorf* _x_ `y`" in text
+    assert "<i>Ein &lt;b&gt;langer&lt;/b&gt; Artikel &amp; mehr</i>" in text
+    assert "Test &amp; &lt;Co&gt;" in text
+    assert '<a href="https://example.org/a?b=1&amp;c=&quot;2&quot;">Link</a>' in text
+    assert text.count("<blockquote>") == text.count("</blockquote>") == 1
+    answer = bot.api.sent("sendMessage", chat_id=1001)[0].result
+    bot.api.press(buttons_of(sent)["Absatz"], answer)
+    await bot.api.wait_for("sendMessage", chat_id=1001, count=2)
+    paragraph = bot.api.sent("sendMessage", chat_id=1001)[1].params["text"]
+    assert len(paragraph.encode("utf-16-le")) // 2 <= 4096
+    assert paragraph.startswith("<blockquote expandable>Die Armee schickte")
+    bot.api.inline("Wie viele Panzer?")
+    results = (await bot.api.wait_for("answerInlineQuery"))[0].params["results"]
+    assert len(results[0]["input_message_content"]["message_text"]) <= 4096

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.models import Article, Snippet, Source, Span
 from bot.telegram.i18n import text
@@ -135,27 +135,34 @@ def snippet_html(snippet: Snippet, lang: str, budget: int | None = None) -> str:
 
 
 def answer_html(snippets: Sequence[Snippet], lang: str, limit: int = MAX_MESSAGE) -> str:
-    """Quotes with their sources, shortened (longest quote first) to fit `limit`."""
+    """Quotes with their sources; long quotes are cut to one common length so all fit."""
     shown = list(snippets)
-    budgets: list[int | None] = [None] * len(shown)
     while shown:
-        message = "\n\n".join(snippet_html(s, lang, b) for s, b in zip(shown, budgets, strict=True))
-        over = utf16_len(message) - limit
-        if over <= 0:
+
+        def render(budget: int | None, shown: list[Snippet] = shown) -> str:
+            return "\n\n".join(snippet_html(s, lang, budget) for s in shown)
+
+        message = render(None)
+        if utf16_len(message) <= limit:
             return message
-        sizes = [len(s.quote) if b is None else b for s, b in zip(shown, budgets, strict=True)]
-        longest = max(range(len(shown)), key=sizes.__getitem__)
-        smaller = sizes[longest] - over - 8
-        if smaller >= MIN_QUOTE:
-            budgets[longest] = smaller
-        elif len(shown) > 1:
-            shown.pop()
-            budgets.pop()
-        elif sizes[longest] > MIN_QUOTE:
-            budgets[longest] = MIN_QUOTE
+        budget = _largest_fitting(render, MIN_QUOTE, max(len(s.quote) for s in shown), limit)
+        if budget is not None:
+            return render(budget)
+        shown.pop()
+    return ""
+
+
+def _largest_fitting(render: Callable[[int], str], low: int, high: int, limit: int) -> int | None:
+    """The largest budget in [low, high] whose rendering fits `limit` (None if even low fails)."""
+    if utf16_len(render(low)) > limit:
+        return None
+    while low < high:
+        middle = (low + high + 1) // 2
+        if utf16_len(render(middle)) <= limit:
+            low = middle
         else:
-            break
-    return escape(shorten(snippets[0].quote, limit // 6)) if snippets else ""
+            high = middle - 1
+    return low
 
 
 def nothing_found_html(question: str, lang: str) -> str:
@@ -166,13 +173,15 @@ def nothing_found_html(question: str, lang: str) -> str:
 def paragraph_html(paragraph: str, source: Source, lang: str, limit: int = MAX_MESSAGE) -> str:
     """A whole paragraph in an expandable blockquote with its source line."""
     tail = f"</blockquote>\n{source_html(source, lang)}"
-    budget: int | None = None
-    while True:
-        message = f"<blockquote expandable>{quote_html(paragraph, (), budget)}{tail}"
-        over = utf16_len(message) - limit
-        if over <= 0 or (budget is not None and budget <= MIN_QUOTE):
-            return message
-        budget = max((budget or len(paragraph)) - over - 8, MIN_QUOTE)
+
+    def render(budget: int | None) -> str:
+        return f"<blockquote expandable>{quote_html(paragraph, (), budget)}{tail}"
+
+    message = render(None)
+    if utf16_len(message) <= limit:
+        return message
+    budget = _largest_fitting(render, MIN_QUOTE, len(paragraph), limit)
+    return render(budget if budget is not None else MIN_QUOTE)
 
 
 def sources_html(articles: Sequence[Article], lang: str, limit: int = MAX_MESSAGE) -> str:

@@ -1,0 +1,147 @@
+"""The Telegram layer's small parts: config, buttons, question limit, log redaction."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.models import Snippet, Source
+from bot.telegram import buttons, logs
+from bot.telegram.config import Config, load_config, parse_config
+from bot.telegram.limits import QuestionLimiter, Verdict
+
+# ---- config ------------------------------------------------------------------------------
+
+
+def test_config_file(tmp_path: Path) -> None:
+    file = tmp_path / "newsbot.yaml"
+    file.write_text(
+        "knowledge: articles/\nadmins: [42]\nanswer: {top: 2}\n"
+        "groups: {autoanswer: true}\nrate_limit: {questions_per_minute: 5}\n"
+        "webhook: {secret_token: abc}\ntoken_env: MY_TOKEN\n",
+        encoding="utf-8",
+    )
+    config = load_config(file)
+    assert config.knowledge == tmp_path / "articles"
+    assert config.admins == {42}
+    assert config.answer.top == 2 and config.answer.inline_results == 5
+    assert config.groups.autoanswer and config.groups.answer_mentions
+    assert config.rate_limit.questions_per_minute == 5
+    assert config.webhook_secret({}) == "abc"
+    assert config.token({"MY_TOKEN": " 1:x "}) == "1:x"
+
+
+def test_default_config_file_is_optional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_config() == Config()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"answer": {"top": 0}}, "answer.top must be at least 1"),
+        ({"answer": {"top": "3"}}, "answer.top must be a int"),
+        ({"answr": {}}, "unknown setting answr"),
+        ({"groups": {"autoanswer": "yes"}}, "groups.autoanswer must be a bool"),
+        ({"admins": ["@me"]}, "admins must be a list of numeric Telegram user ids"),
+        ([1, 2], "top level must be a mapping"),
+    ],
+)
+def test_config_errors_name_the_setting(raw: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_config(raw, Path("newsbot.yaml"))
+
+
+def test_missing_token_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        Config().token({})
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("http://127.0.0.1:8081", ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot")),
+        ("http://h:1/bot/", ("http://h:1/bot", "http://h:1/file/bot")),
+        ("http://h/bot{token}/test", ("http://h/bot{token}/test", "http://h/file/bot{token}/test")),
+    ],
+)
+def test_api_base_url(setting: str, expected: tuple[str, str]) -> None:
+    assert Config(api_base_url=setting).base_urls({}) == expected
+    assert Config().base_urls({"NEWSBOT_API_BASE_URL": setting}) == expected
+    assert Config().base_urls({}) is None
+
+
+# ---- buttons -----------------------------------------------------------------------------
+
+
+def test_button_data_fits_and_round_trips() -> None:
+    store = buttons.ButtonStore()
+    tag = buttons.version_tag("v1")
+    question = "Wie viele Soldaten? " * 20
+    more = buttons.more_data(tag, question, 3, store)
+    long_id = "ein-sehr-langer-artikel-name-" * 3 + "#12"
+    paragraph = buttons.paragraph_data(tag, long_id, store)
+    short = buttons.paragraph_data(tag, "a#1", store)
+    assert all(len(d.encode()) <= 64 for d in (more, paragraph, short))
+    assert buttons.decode(more, tag, store) == buttons.More(question, 3)
+    assert buttons.decode(paragraph, tag, store) == buttons.ShowParagraph(long_id)
+    assert buttons.decode(short, tag, store) == buttons.ShowParagraph("a#1")
+
+
+def test_stale_buttons_decode_to_none() -> None:
+    store = buttons.ButtonStore()
+    old = buttons.more_data(buttons.version_tag("v1"), "q", 3, store)
+    assert buttons.decode(old, buttons.version_tag("v2"), store) is None  # index changed
+    restarted = buttons.ButtonStore()
+    assert buttons.decode(old, buttons.version_tag("v1"), restarted) is None  # restart
+    assert buttons.decode("m|x", "x", store) is None
+
+
+def test_keyboard_has_one_paragraph_button_per_passage_and_more() -> None:
+    source = Source("a", "T", None, None, None, None, 4, None)
+    snippets = [
+        Snippet("q1", (), "a#4", source, 1.0, "de"),
+        Snippet("q2", (), "a#4", source, 0.9, "de"),
+    ]
+    store = buttons.ButtonStore()
+    markup = buttons.keyboard(snippets, "en", "abcdef", store, buttons.More("q", 3))
+    assert markup is not None
+    labels = [b.text for row in markup.inline_keyboard for b in row]
+    assert labels == ["Paragraph", "More ▸"]
+
+
+# ---- question limit ----------------------------------------------------------------------
+
+
+def test_question_limit_warns_once_then_recovers() -> None:
+    now = [0.0]
+    limiter = QuestionLimiter(2, clock=lambda: now[0])
+    assert [limiter.check(1) for _ in range(4)] == [
+        Verdict.ANSWER,
+        Verdict.ANSWER,
+        Verdict.WARN,
+        Verdict.IGNORE,
+    ]
+    assert limiter.check(2) is Verdict.ANSWER  # others are not affected
+    now[0] = 61.0
+    assert limiter.check(1) is Verdict.ANSWER
+
+
+# ---- logs --------------------------------------------------------------------------------
+
+
+def test_token_is_redacted_from_messages_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    secret = "555:SecretTokenForRedactionTest"
+    logs.redact(secret)
+    logger = logging.getLogger("httpx")
+    with caplog.at_level(logging.DEBUG):
+        logger.warning("POST https://api.telegram.org/bot%s/getMe", secret)
+        try:
+            raise RuntimeError(f"failed at /bot{secret}/sendMessage")
+        except RuntimeError:
+            logging.getLogger("telegram.ext").exception("boom")
+    assert secret not in caplog.text
+    assert "bot<token>/getMe" in caplog.text and "bot<token>/sendMessage" in caplog.text
