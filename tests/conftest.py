@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from fakebotapi import FakeBotAPI
 
-from bot.engine import Engine
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 
 @pytest.fixture(scope="session")
 def bundled_engine() -> Engine:
     """The real engine over the bundled knowledge, loaded once per test session."""
+    from bot.engine import Engine
+
     return Engine.load()
 
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -18,7 +18,7 @@ from fakebotapi import BOT_USERNAME, TOKEN, FakeBotAPI
 
 from bot.engine import Engine
 from bot.telegram.app import build_application
-from bot.telegram.config import Config, RateLimitSettings
+from bot.telegram.config import AnswerSettings, Config, RateLimitSettings
 
 GROUP = -1001234567890
 CHANNEL = -1009876543210
@@ -38,6 +38,21 @@ LONG_ARTICLE = {
         *(f"Absatz {n}: Das Wetter in Stadt {n} war & bleibt wechselhaft." for n in range(12)),
     ],
 }
+
+
+class Exploding:
+    """The real engine, except that questions containing 'explode' raise."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def answer(self, question: str, top: int = 3, offset: int = 0) -> Any:
+        if "explode" in question:
+            raise RuntimeError("engine bug")
+        return self._engine.answer(question, top, offset)
 
 
 @dataclass
@@ -74,6 +89,8 @@ def engine(
     request: pytest.FixtureRequest, bundled_engine: Engine, tmp_path_factory: pytest.TempPathFactory
 ) -> Engine:
     """The bundled engine, or (parametrized with "long") one over a hostile, very long article."""
+    if getattr(request, "param", None) == "exploding":
+        return cast(Engine, Exploding(bundled_engine))
     if getattr(request, "param", None) != "long":
         return bundled_engine
     folder = tmp_path_factory.mktemp("knowledge")
@@ -266,22 +283,25 @@ async def test_empty_inline_query_gets_a_hint(bot: Bot) -> None:
     assert call["button"]["start_parameter"] == "help"
 
 
+@pytest.mark.parametrize("config", [{"answer": AnswerSettings(top=1)}], indirect=True)
 async def test_paragraph_and_more_buttons(bot: Bot) -> None:
     question = bot.api.private(QUESTION)
     sent = await bot.answer_to(question)
     answer = bot.api.sent("sendMessage", chat_id=1001)[0].result
     labels = buttons_of(sent)
+    assert set(labels) == {"Absatz", "Mehr ▸"}
     assert all(len(data.encode()) <= 64 for data in labels.values())
-    paragraph = next(data for label, data in labels.items() if label.startswith("Absatz"))
-    bot.api.press(paragraph, answer)
+    bot.api.press(labels["Absatz"], answer)
     shown = await bot.answer_to(answer)
-    assert shown["text"].startswith("<blockquote expandable>")
-    assert "südkoreanische Geheimdienst NIS" in shown["text"]
+    assert shown["text"].startswith("<blockquote expandable>Videos von nordkoreanischen")
+    assert "— <i>Nordkoreanische Soldaten in Russland" in shown["text"]
     await bot.api.wait_for("answerCallbackQuery")
-    more = labels.get("Mehr ▸")
-    if more:  # the bundled knowledge has more than three matching quotes
-        bot.api.press(more, answer)
-        await bot.api.wait_for("sendMessage", chat_id=1001, count=3)
+    bot.api.press(labels["Mehr ▸"], answer)
+    calls = await bot.api.wait_for("sendMessage", chat_id=1001, count=3)
+    more = calls[2].params
+    assert "<b>12.000</b>" in more["text"]
+    assert more["reply_parameters"]["message_id"] == answer["message_id"]
+    assert "Mehr ▸" in buttons_of(more)
 
 
 async def test_stale_button_gets_a_polite_notice(bot: Bot) -> None:
@@ -368,3 +388,15 @@ async def test_long_hostile_article_fits_and_is_escaped(bot: Bot) -> None:
     bot.api.inline("Wie viele Panzer?")
     results = (await bot.api.wait_for("answerInlineQuery"))[0].params["results"]
     assert len(results[0]["input_message_content"]["message_text"]) <= 4096
+
+
+@pytest.mark.parametrize("engine", ["exploding"], indirect=True)
+async def test_engine_error_is_logged_and_the_bot_keeps_running(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    sorry = await bot.answer_to(bot.api.private("please explode"))
+    assert sorry["text"].startswith("Entschuldigung")
+    assert "Traceback" not in sorry["text"] and "engine bug" not in sorry["text"]
+    assert "engine bug" in caplog.text
+    sent = await bot.answer_to(bot.api.private(QUESTION))
+    assert "<b>1.500</b>" in sent["text"]

@@ -296,7 +296,7 @@ async def error_handler(update: object, context: Context) -> None:
         if update.callback_query:
             await update.callback_query.answer(text(lang, "error"), show_alert=True)
         elif update.effective_message and update.effective_message.chat.type == ChatType.PRIVATE:
-            await update.effective_message.reply_text(text(lang, "error"))
+            await reply(update.effective_message, text(lang, "error"))
     except TelegramError as exc:
         logger.warning("could not tell %s about the error: %s", where, exc)
 
