@@ -115,9 +115,13 @@ class Analyzer:
             return ()
         if folded.isdigit():
             return (folded,)
-        main = self.stem(word)
-        out = [main]
-        if self.language == "de":
+        lemma = simplemma.lemmatize(word, lang=self.language)
+        if fold(lemma) in self._stops:
+            return ()  # "wurde" -> "werden", "hatte" -> "haben"
+        out = [str(self._stemmer.stemWord(fold(lemma)))]
+        # Only nouns (capitalised in German) are split: adjectives and participles
+        # ("vorhergehenden", "zurückgeführt") split into fragments.
+        if self.language == "de" and word[:1].isupper():
             for part in split_compound(folded):
                 if part in self._stops:
                     continue

@@ -18,7 +18,9 @@ MIN_HEAD = 4  # the last part carries the meaning; very short heads are mostly n
 MIN_ZIPF = 2.5  # parts rarer than this are more likely fragments than words
 LINKS = ("", "s", "es", "n", "en", "e", "er", "ns")
 # Derivational endings and prefixes that happen to be listed as words.
-NOT_PARTS = frozenset({"heit", "keit", "ung", "schaft", "nischen", "isch", "lich", "chen", "ente"})
+NOT_PARTS = frozenset({
+    "heit", "keit", "ung", "schaft", "nischen", "nisch", "isch", "lich", "chen", "ente", "setzung",
+})
 PART_PENALTY = 0.35  # each extra part must pay for itself in frequency
 
 

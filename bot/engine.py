@@ -1,0 +1,183 @@
+"""The answer engine: knowledge in, `answer(question)` out, for every front end.
+
+One BM25 collection per article language. A question is analysed once, turned into
+a query per collection (translated when the languages differ), and the candidates of
+all collections are merged by their re-ranking score.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.analysis import analyzer
+from bot.answering import CANDIDATES, Scored, rank
+from bot.errors import KnowledgeError
+from bot.index import BM25Index
+from bot.knowledge import KnowledgeBase, default_knowledge, load
+from bot.models import Answer, Article, Passage, Snippet, Source, Span
+from bot.passages import passages_of
+from bot.query import build_query
+from bot.question import Question, analyse
+
+log = logging.getLogger(__name__)
+
+FOUND_THRESHOLD = 0.5  # confidence below this is "nothing found"
+RELATIVE_CUT = 0.6  # further snippets must score at least this share of the best
+ANALYSIS_VERSION = "1"
+
+
+@dataclass
+class Collection:
+    """The passages of one language and their BM25 index."""
+
+    language: str
+    passages: list[Passage]
+    index: BM25Index
+
+
+class Engine:
+    """Loaded knowledge and indexes; thread-safe for answering."""
+
+    def __init__(self, kb: KnowledgeBase, path: Path) -> None:
+        self.path = path
+        self.errors: list[KnowledgeError] = kb.errors
+        self._articles = {a.id: a for a in kb.articles}
+        self._passages: dict[str, Passage] = {}
+        self._counts: dict[str, int] = {}
+        by_language: dict[str, list[Passage]] = {}
+        for article in kb.articles:
+            for passage in passages_of(article):
+                self._passages[passage.id] = passage
+                by_language.setdefault(passage.language, []).append(passage)
+                self._counts[article.id] = self._counts.get(article.id, 0) + 1
+        self.collections = []
+        for language, passages in sorted(by_language.items()):
+            lang = analyzer(language)
+            index = BM25Index.build(lang.terms(p.text) for p in passages)
+            self.collections.append(Collection(language, passages, index))
+        self.version = _fingerprint(kb)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Engine:
+        """Load the knowledge at `path` (default: NEWSBOT_KNOWLEDGE or the bundled articles)."""
+        root = Path(path) if path is not None else default_knowledge()
+        kb = load(root)
+        for error in kb.errors:
+            log.error("knowledge: %s", error)
+        return cls(kb, root)
+
+    def reload(self) -> list[str]:
+        """Load the knowledge again; keep serving the old state if nothing good loads."""
+        fresh = Engine.load(self.path)
+        if not fresh._articles and self._articles:
+            return [str(e) for e in fresh.errors] or ["no articles found; kept the old ones"]
+        with self._lock:
+            self.__dict__.update(
+                {k: v for k, v in fresh.__dict__.items() if k != "_lock"}
+            )
+        return [str(e) for e in fresh.errors]
+
+    # -- lookups --------------------------------------------------------------------
+
+    def articles(self) -> list[Article]:
+        return sorted(self._articles.values(),
+                      key=lambda a: (a.published is None, a.published, a.id), reverse=False)
+
+    def article(self, article_id: str) -> Article | None:
+        return self._articles.get(article_id)
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return self._passages.get(passage_id)
+
+    def passage_count(self, article_id: str) -> int:
+        return self._counts.get(article_id, 0)
+
+    def paragraph(self, article_id: str, number: int) -> str | None:
+        """The whole paragraph `number` (1-based) of an article."""
+        article = self._articles.get(article_id)
+        if article is None or not 1 <= number <= len(article.paragraphs):
+            return None
+        return article.paragraphs[number - 1].text
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(c.language for c in self.collections)
+
+    # -- answering ------------------------------------------------------------------
+
+    def search(self, question: str, candidates: int = CANDIDATES) -> tuple[Question, list[Scored]]:
+        """The analysed question and the candidate passages of all collections, best first."""
+        q = analyse(question)
+        found: list[Scored] = []
+        for collection in self.collections:
+            groups = build_query(q, collection.language)
+            if groups:
+                found.extend(rank(q, collection.index, collection.passages, groups, candidates))
+        found.sort(key=lambda s: (-s.rank_score, -s.bm25, s.passage.id))
+        return q, found
+
+    def answer(self, question: str, top: int = 3, offset: int = 0) -> Answer:
+        """Quote the sentences that answer `question`, best first, with their sources."""
+        started = time.perf_counter()
+        q, candidates = self.search(question)
+        confidence = _confidence(candidates[0]) if candidates else 0.0
+        found = confidence >= FOUND_THRESHOLD
+        snippets: list[Snippet] = []
+        if found:
+            best = candidates[0].rank_score
+            seen: set[str] = set()
+            page = [
+                c for c in candidates
+                if _confidence(c) >= FOUND_THRESHOLD
+                and (offset > 0 or c.rank_score >= RELATIVE_CUT * best)
+            ]
+            for c in page:
+                snippet = self._snippet(c)
+                if snippet.quote in seen:
+                    continue
+                seen.add(snippet.quote)
+                snippets.append(snippet)
+            snippets = snippets[offset:offset + top]
+        elapsed = (time.perf_counter() - started) * 1000
+        return Answer(
+            question=question, language=q.language, kind=q.kind,
+            found=found and bool(snippets), confidence=confidence,
+            snippets=tuple(snippets), elapsed_ms=elapsed, focus=q.focus,
+        )
+
+    def _snippet(self, scored: Scored) -> Snippet:
+        passage = scored.passage
+        article = self._articles[passage.article_id]
+        q = scored.quote
+        quote = passage.text[q.start:q.end]
+        highlights = tuple(
+            Span(h.start - q.start, h.end - q.start) for h in scored.highlights
+            if h.start >= q.start and h.end <= q.end
+        )
+        source = Source(
+            article_id=article.id, title=article.title, source=article.source,
+            url=article.url, published=article.published, updated=article.updated,
+            paragraph=passage.paragraph, section=passage.section,
+        )
+        return Snippet(quote=quote, highlights=highlights, passage_id=passage.id,
+                       source=source, score=scored.rank_score, language=passage.language)
+
+
+def _confidence(scored: Scored) -> float:
+    """0-1: how much of the question the passage and its best sentence cover."""
+    return round(0.6 * scored.coverage + 0.4 * scored.sentence_coverage, 4)
+
+
+def _fingerprint(kb: KnowledgeBase) -> str:
+    digest = hashlib.sha256(ANALYSIS_VERSION.encode())
+    for article in kb.articles:
+        digest.update(article.id.encode())
+        for p in article.paragraphs:
+            digest.update(p.text.encode())
+    return digest.hexdigest()[:8]
