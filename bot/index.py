@@ -42,7 +42,7 @@ class BM25Index:
         self.tfs = tfs
         self.doc_len = doc_len
         self.k1, self.b, self.epsilon = k1, b, epsilon
-        self.n_docs = int(len(doc_len))
+        self.n_docs = len(doc_len)
         total = float(doc_len.sum(dtype=np.float64))
         self.avgdl = total / self.n_docs if self.n_docs else 0.0
         self.df = np.diff(offsets).astype(np.float64)

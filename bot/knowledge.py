@@ -40,7 +40,8 @@ class KnowledgeBase:
 def bundled_knowledge() -> Path:
     """The articles shipped with newsbot: the repo's knowledge/ or the installed copy."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "knowledge", here / "knowledge"):
+    # In a checkout: the repo's knowledge/; installed: bot/bundled (a link in the repo).
+    for candidate in (here.parent / "knowledge", here / "bundled"):
         if candidate.is_dir():
             return candidate
     return here.parent / "knowledge"

@@ -1,0 +1,220 @@
+"""The `newsbot` command: ask, chat, sources, check, eval and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.errors import NewsbotError
+
+MAX_QUESTION = 1000  # characters; longer input is cut with a notice
+
+
+def _knowledge_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--knowledge", type=Path, default=None,
+        help="file or folder of articles (default: $NEWSBOT_KNOWLEDGE or the bundled ones)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Answer questions about news articles with verbatim, sourced quotes.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="answer one question ('-' reads one per line from stdin)")
+    ask.add_argument("question", help="the question, or - to read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("--top", type=int, default=3, help="most snippets (default 3)")
+    _knowledge_arg(ask)
+
+    chat = sub.add_parser("chat", help="interactive questions with line editing and history")
+    chat.add_argument("--top", type=int, default=3)
+    _knowledge_arg(chat)
+
+    sources = sub.add_parser("sources", help="list the articles with dates and passage counts")
+    _knowledge_arg(sources)
+
+    check = sub.add_parser("check", help="validate the knowledge base (exit 1 on errors)")
+    _knowledge_arg(check)
+
+    ev = sub.add_parser("eval", help="measure retrieval and answer quality on a question set")
+    ev.add_argument("--questions", type=Path, required=True,
+                    help="JSON Lines with question, passage_id, answers")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    _knowledge_arg(ev)
+
+    serve = sub.add_parser("serve", help="run the Telegram bot (polling, or webhook)")
+    serve.add_argument("--config", type=Path, default=None,
+                       help="YAML config (default: ./newsbot.yaml if present)")
+    serve.add_argument("--webhook-url", default=None, help="public HTTPS URL for webhook mode")
+    serve.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
+    serve.add_argument("--port", type=int, default=8443, help="webhook port")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        handler = COMMANDS[args.command]
+        return handler(args)
+    except NewsbotError as err:
+        print(f"newsbot: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into head): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _engine(args: argparse.Namespace) -> object:
+    from bot.engine import Engine
+
+    engine = Engine.load(args.knowledge)
+    for error in engine.errors:
+        print(f"newsbot: skipped: {error}", file=sys.stderr)
+    if not engine.articles():
+        raise NewsbotError(f"no articles to answer from in {engine.path}")
+    return engine
+
+
+def _clip(question: str) -> str:
+    question = question.strip()
+    if len(question) > MAX_QUESTION:
+        print(f"newsbot: question cut to its first {MAX_QUESTION} characters", file=sys.stderr)
+        question = question[:MAX_QUESTION]
+    return question
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.render import as_json, as_text
+
+    if args.top < 1:
+        raise NewsbotError("--top must be at least 1")
+    engine = _engine(args)
+    assert isinstance(engine, Engine)
+    if args.question != "-":
+        question = _clip(args.question)
+        if not question:
+            raise NewsbotError("the question is empty; ask something, e.g. newsbot ask \"Wie viele Soldaten?\"")
+        answer = engine.answer(question, top=args.top)
+        print(as_json(answer) if args.json else as_text(answer, color=sys.stdout.isatty()))
+        return 0
+    for line in sys.stdin:
+        question = _clip(line)
+        if not question:
+            continue
+        answer = engine.answer(question, top=args.top)
+        print(as_json(answer) if args.json else as_text(answer) + "\n", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.render import as_text
+
+    engine = _engine(args)
+    assert isinstance(engine, Engine)
+    try:
+        import readline
+
+        history = Path(os.environ.get("NEWSBOT_HISTORY", Path.home() / ".newsbot_history"))
+        try:
+            readline.read_history_file(history)
+        except OSError:
+            pass
+    except ImportError:  # pragma: no cover - Windows without readline
+        readline = None  # type: ignore[assignment]
+    print(f"newsbot: {len(engine.articles())} article(s). Ask a question; empty line or Ctrl-D quits.")
+    try:
+        while True:
+            try:
+                question = _clip(input("? "))
+            except EOFError:
+                print()
+                break
+            if not question:
+                break
+            print(as_text(engine.answer(question, top=args.top), color=sys.stdout.isatty()))
+            print()
+    finally:
+        if readline is not None:
+            try:
+                readline.write_history_file(history)
+            except OSError:
+                pass
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+
+    engine = _engine(args)
+    assert isinstance(engine, Engine)
+    for article in engine.articles():
+        date = article.published.isoformat() if article.published else "no date"
+        extra = f", {article.source}" if article.source else ""
+        print(f"{article.id}  {date}  {engine.passage_count(article.id)} passages  "
+              f"{article.title}{extra}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.knowledge import default_knowledge, load
+
+    root = args.knowledge or default_knowledge()
+    kb = load(root)
+    for error in kb.errors:
+        print(f"error: {error}")
+    engine = Engine(kb, Path(root))
+    passages = sum(engine.passage_count(a.id) for a in kb.articles)
+    print(f"{len(kb.files)} file(s), {len(kb.articles)} article(s), {passages} passage(s), "
+          f"{len(kb.errors)} error(s)")
+    return 1 if kb.errors or not kb.articles else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+    from bot.evaluate import evaluate, read_questions
+
+    engine = _engine(args)
+    assert isinstance(engine, Engine)
+    if not args.questions.is_file():
+        raise NewsbotError(f"{args.questions}: no such file; pass a JSON Lines question file")
+    report = evaluate(engine, read_questions(args.questions))
+    print(json.dumps(report.to_dict()) if args.json else report.table())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.telegram import load_config, serve
+
+    config = load_config(args.config)
+    return serve(config, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+
+
+COMMANDS = {
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "sources": cmd_sources,
+    "check": cmd_check,
+    "eval": cmd_eval,
+    "serve": cmd_serve,
+}

@@ -1,0 +1,74 @@
+"""Render an Answer for the console: plain text for people, JSON for programs."""
+
+from __future__ import annotations
+
+import json
+
+from bot.models import Answer, Snippet, Source
+
+WORDS = {
+    "en": {
+        "nothing": "I found nothing on that in the articles.",
+        "para": "para.",
+        "updated": "updated",
+    },
+    "de": {
+        "nothing": "Dazu habe ich in den Artikeln nichts gefunden.",
+        "para": "Abs.",
+        "updated": "aktualisiert",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return WORDS.get(language, WORDS["en"])
+
+
+def source_line(source: Source, language: str) -> str:
+    """"Title — outlet, 2024-10-22 (updated 2024-10-23), para. 4, Section, URL"."""
+    w = words(language)
+    parts = [source.title]
+    if source.source:
+        parts.append(source.source)
+    if source.published:
+        date = source.published.isoformat()
+        if source.updated and source.updated != source.published:
+            date += f" ({w['updated']} {source.updated.isoformat()})"
+        parts.append(date)
+    where = f"{w['para']} {source.paragraph}"
+    if source.section:
+        where += f" ({source.section})"
+    parts.append(where)
+    if source.url:
+        parts.append(source.url)
+    return " — ".join(parts[:1]) + (", " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def highlighted(snippet: Snippet, start: str = "**", end: str = "**") -> str:
+    """The quote with its highlight spans wrapped in `start`/`end` markers."""
+    out, pos = [], 0
+    for span in sorted(snippet.highlights, key=lambda s: s.start):
+        if span.start < pos:
+            continue
+        out.append(snippet.quote[pos:span.start])
+        out.append(start + snippet.quote[span.start:span.end] + end)
+        pos = span.end
+    out.append(snippet.quote[pos:])
+    return "".join(out)
+
+
+def as_text(answer: Answer, color: bool = False) -> str:
+    """A human-readable answer: numbered quotes, each followed by its source."""
+    if not answer.found:
+        return words(answer.language)["nothing"]
+    start, end = ("\033[1m", "\033[0m") if color else ("**", "**")
+    blocks = []
+    for i, snippet in enumerate(answer.snippets, start=1):
+        prefix = f"{i}. " if len(answer.snippets) > 1 else ""
+        blocks.append(f"{prefix}„{highlighted(snippet, start, end)}“\n"
+                      f"   — {source_line(snippet.source, answer.language)}")
+    return "\n\n".join(blocks)
+
+
+def as_json(answer: Answer) -> str:
+    return json.dumps(answer.to_dict(), ensure_ascii=False)
