@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import simplemma
+import Stemmer
 from wordfreq import zipf_frequency
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -665,6 +666,7 @@ def rank(
         return zcache[w]
 
     rev_rank = _reverse_ranks(rev)
+    stem = Stemmer.Stemmer("german" if tgt_lang == "de" else "english").stemWord
     out: dict[str, list[str]] = {}
     for key, cands in ev.score.items():
         if not _TOKEN.fullmatch(key) or len(key) < 2:
@@ -692,8 +694,20 @@ def rank(
             final = sc * _freq_weight(z(tgt)) / (1.0 + REV_ALPHA * rr)
             scored.append((final, tgt))
         scored.sort(key=lambda x: (-x[0], x[1]))
-        if scored:
-            out[key] = [t for _, t in scored[:limit]]
+        kept: list[str] = []
+        seen: set[str] = set()
+        for _, tgt in scored:
+            # "hoch"/"hoher"/"hohe" or "Nachricht"/"Nachrichten" would waste slots: the
+            # engine stems, so keep only the best-ranked spelling of each stem/lemma
+            sig = {stem(tgt.lower()), _lemma(tgt, tgt_lang).lower()}
+            if sig & seen:
+                continue
+            seen |= sig
+            kept.append(tgt)
+            if len(kept) >= limit:
+                break
+        if kept:
+            out[key] = kept
     return out
 
 
@@ -768,6 +782,206 @@ def build(limit: int, min_score: float, use_freedict: bool) -> dict[str, dict[st
     return tables
 
 
+EN_QUESTION_STOP = set(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "s",
+        "t",
+        "don",
+        "many",
+        "much",
+        "one",
+        "two",
+        "also",
+    ]
+)
+
+
+def measure_coverage(questions: Path, passages: Path, sample: int = 40, seed: int = 0) -> str:
+    """Coverage of English question words by en-de, and hits in the gold German passage.
+
+    Hits compare Snowball-German stems (as the engine stems), so ``Soldat`` hits ``Soldaten``.
+    """
+    import json
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from bot.dictionary import Dictionary
+
+    stem = Stemmer.Stemmer("german").stemWord
+    d = Dictionary.load("en-de")
+    word_re = re.compile(r"[A-Za-z][A-Za-z'-]*")
+    gold: dict[str, set[str]] = {}
+    with passages.open(encoding="utf-8") as fh:
+        for line in fh:
+            p = json.loads(line)
+            gold[p["id"]] = {stem(w.lower()) for w in re.findall(r"\w+", p["text"])}
+    toks: list[tuple[str, str]] = []
+    with questions.open(encoding="utf-8") as fh:
+        for line in fh:
+            q = json.loads(line)
+            for w in word_re.findall(q["question"]):
+                if w.lower() not in EN_QUESTION_STOP and len(w) > 1:
+                    toks.append((w, q["passage_id"]))
+    covered = [t for t in toks if d.translations(t[0])]
+    lower = [t for t in toks if not t[0][:1].isupper()]
+    lower_cov = [t for t in lower if d.translations(t[0])]
+
+    def hit(w: str, pid: str, k: int = 10) -> bool:
+        return any(stem(x.lower()) in gold[pid] for x in d.translations(w, k))
+
+    def ident(w: str, pid: str) -> bool:
+        return stem(w.lower()) in gold[pid]
+
+    lines = [
+        f"question tokens (non-stopword): {len(toks)}",
+        f"with >= 1 translation: {len(covered)} ({len(covered) / len(toks):.1%})",
+        f"lower-case tokens (not names): {len(lower)}, with translation: "
+        f"{len(lower_cov)} ({len(lower_cov) / max(1, len(lower)):.1%})",
+    ]
+    for k in (1, 3, 10):
+        n = sum(hit(w, pid, k) for w, pid in covered)
+        lines.append(
+            f"covered tokens whose top-{k} translation occurs in gold passage: "
+            f"{n}/{len(covered)} ({n / max(1, len(covered)):.1%})"
+        )
+    n_id = sum(ident(w, pid) for w, pid in toks)
+    n_any = sum(ident(w, pid) or hit(w, pid) for w, pid in toks)
+    lines.append(
+        f"all tokens found in gold passage as the English word itself: "
+        f"{n_id / len(toks):.1%}; itself or a top-10 translation: {n_any / len(toks):.1%}"
+    )
+    rnd = random.Random(seed)
+    pick = rnd.sample(lower, min(sample, len(lower)))
+    n_s = sum(hit(w, pid) for w, pid in pick)
+    lines.append(
+        f"sample of {len(pick)} lower-case tokens (seed {seed}): "
+        f"{n_s} with a translation in the gold passage"
+    )
+    for w, pid in pick:
+        tr = d.translations(w, 10)
+        mark = "HIT " if hit(w, pid) else ("miss" if tr else "none")
+        lines.append(f"  {mark} {w} [{pid}] -> {'|'.join(tr[:5])}")
+    return "\n".join(lines)
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=10, help="translations per word (default 10)")
@@ -779,7 +993,17 @@ def main(argv: Iterable[str] | None = None) -> int:
     )
     ap.add_argument("--no-freedict", action="store_true", help="use Ding only")
     ap.add_argument("--out", type=Path, default=OUT_DIR)
+    ap.add_argument(
+        "--coverage",
+        nargs=2,
+        type=Path,
+        metavar=("QUESTIONS_EN_JSONL", "PASSAGES_DE_JSONL"),
+        help="do not build; measure the packaged en-de table on an eval set",
+    )
     args = ap.parse_args(list(argv) if argv is not None else None)
+    if args.coverage:
+        print(measure_coverage(*args.coverage))
+        return 0
     if not DING.exists():
         print(f"{DING} missing: apt-get install -y trans-de-en", file=sys.stderr)
         return 1
