@@ -20,7 +20,7 @@ from bot.errors import KnowledgeError
 from bot.index import BM25Index
 from bot.knowledge import KnowledgeBase, default_knowledge, load
 from bot.models import Answer, Article, Passage, Snippet, Source, Span
-from bot.passages import passages_of
+from bot.passages import index_text, passages_of
 from bot.query import build_query
 from bot.question import Question, analyse
 
@@ -58,7 +58,9 @@ class Engine:
         self.collections = []
         for language, passages in sorted(by_language.items()):
             lang = analyzer(language)
-            index = BM25Index.build(lang.terms(p.text) for p in passages)
+            index = BM25Index.build(
+                lang.terms(index_text(p, self._articles[p.article_id])) for p in passages
+            )
             self.collections.append(Collection(language, passages, index))
         self.version = _fingerprint(kb)
         self._lock = threading.Lock()

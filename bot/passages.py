@@ -46,3 +46,13 @@ def _chunks(text: str, spans: list[Span]) -> list[tuple[int, int, list[Span]]]:
         words += n
     out.append((current[0].start, current[-1].end, current))
     return out
+
+
+def index_text(passage: Passage, article: Article) -> str:
+    """What is indexed for a passage: its text, plus its section heading and the
+    article's title as context (a paragraph rarely repeats what the headline says)."""
+    context = [passage.text]
+    if passage.section:
+        context.append(passage.section)
+    context.append(article.title.replace("_", " "))
+    return "\n".join(context)
