@@ -52,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     _knowledge_arg(ev)
 
+    add = sub.add_parser("add", help="add articles from web pages (URLs) and files")
+    add.add_argument("sources", nargs="+", metavar="URL|FILE",
+                     help="http(s) URLs and .html/.md/.txt/.yaml/.jsonl files")
+    add.add_argument("--knowledge", type=Path, default=None,
+                     help="folder to add to (default: $NEWSBOT_KNOWLEDGE, else ./knowledge)")
+    add.add_argument("--allow-private-networks", action="store_true", default=None,
+                     help="also fetch from loopback/private addresses (tests, intranets)")
+    add.add_argument("--config", type=Path, default=None,
+                     help="YAML config with allow_private_networks (default: ./newsbot.yaml)")
+
     serve = sub.add_parser("serve", help="run the Telegram bot (polling, or webhook)")
     serve.add_argument("--config", type=Path, default=None,
                        help="YAML config (default: ./newsbot.yaml if present)")
@@ -203,6 +213,34 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from bot.ingest import Outcome, Settings, add, allow_private_from_env, target_dir
+    from bot.telegram.config import load_config
+
+    allow = args.allow_private_networks or allow_private_from_env()
+    if not allow:
+        allow = load_config(args.config).allow_private_networks
+    folder = target_dir(args.knowledge)
+    bar = tqdm(total=len(args.sources), unit="source", file=sys.stderr,
+               disable=len(args.sources) < 3 or not sys.stderr.isatty())
+
+    def report(outcome: Outcome) -> None:
+        if outcome.status == "added":
+            line = (f"added    {outcome.article_id}: {outcome.title} "
+                    f"({outcome.paragraphs} paragraphs) -> {outcome.path}")
+        else:
+            line = f"{outcome.status:<8} {outcome.source}: {outcome.reason}"
+        bar.write(line, file=sys.stdout if outcome.status != "failed" else sys.stderr)
+        bar.update(1)
+
+    with bar:
+        summary = add(args.sources, folder, Settings(allow_private_networks=allow), report)
+    print(f"{summary.line()} in {summary.seconds:.1f} s; knowledge folder: {folder}")
+    return 1 if summary.failed else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.telegram import load_config, serve
 
@@ -217,4 +255,5 @@ COMMANDS = {
     "check": cmd_check,
     "eval": cmd_eval,
     "serve": cmd_serve,
+    "add": cmd_add,
 }

@@ -21,6 +21,7 @@ DEFAULT_CONFIG_FILE = "newsbot.yaml"
 DEFAULT_TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 API_BASE_URL_ENV = "NEWSBOT_API_BASE_URL"
 WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"
+ALLOW_PRIVATE_ENV = "NEWSBOT_ALLOW_PRIVATE_NETWORKS"
 DEFAULT_EXAMPLES = ("Wie viele Soldaten?", "Was sagt Lloyd Austin?")
 
 
@@ -61,7 +62,8 @@ class WebhookSettings:
 class Config:
     """Everything `serve` needs besides the token itself."""
 
-    knowledge: Path | None = None  # None: the bundled knowledge
+    knowledge: Path | None = None  # None: $NEWSBOT_KNOWLEDGE or the bundled knowledge
+    allow_private_networks: bool = False  # /add may fetch from loopback/private addresses
     token_env: str = DEFAULT_TOKEN_ENV
     api_base_url: str | None = None
     admins: frozenset[int] = frozenset()
@@ -96,6 +98,12 @@ class Config:
         root = root.removesuffix("/bot")
         return f"{root}/bot", f"{root}/file/bot"
 
+    def private_networks_allowed(self, environ: Mapping[str, str] | None = None) -> bool:
+        """Whether /add may fetch from private addresses (setting, or the environment)."""
+        env = os.environ if environ is None else environ
+        flag = env.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+        return self.allow_private_networks or flag
+
     def webhook_secret(self, environ: Mapping[str, str] | None = None) -> str:
         """Return the webhook secret from the environment or config, or a fresh random one."""
         env = os.environ if environ is None else environ
@@ -128,6 +136,9 @@ def parse_config(raw: Any, file: Path | None = None) -> Config:
     state_file = data.get("state_file")
     return Config(
         knowledge=base / _str(knowledge, "knowledge", where) if knowledge else None,
+        allow_private_networks=_bool(
+            data.get("allow_private_networks", False), "allow_private_networks", where
+        ),
         token_env=_str(data.get("token_env", DEFAULT_TOKEN_ENV), "token_env", where),
         api_base_url=_str(data["api_base_url"], "api_base_url", where)
         if data.get("api_base_url")
@@ -184,6 +195,12 @@ def _str(value: Any, name: str, where: str) -> str:
     if not isinstance(value, str | Path):
         raise ConfigError(f"{where}{name} must be a string, not {value!r}")
     return str(value)
+
+
+def _bool(value: Any, name: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}{name} must be true or false, not {value!r}")
+    return value
 
 
 def _int_list(value: Any, name: str, where: str) -> list[int]:

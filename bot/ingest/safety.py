@@ -1,0 +1,119 @@
+"""Which URLs may be fetched: http(s) only, and only public addresses unless allowed.
+
+`check_url` refuses a URL before any connection (clear message, no traffic). Because a
+name can resolve to another address a moment later (DNS rebinding), `GuardedBackend` is
+the network backend the fetcher's connections go through: it resolves the host itself,
+checks every address, and connects to the checked address — never to a second lookup.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpcore
+
+from bot.ingest.errors import PRIVATE_FIX, UnsafeURLError
+
+SCHEMES = ("http", "https")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def address_problem(address: IPAddress) -> str | None:
+    """Why `address` is not a public internet address (None if it is)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address_problem(address.ipv4_mapped)
+    checks = (
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_unspecified", "an unspecified address"),
+        ("is_private", "a private-network address"),
+        ("is_reserved", "a reserved address"),
+    )
+    for attribute, problem in checks:
+        if getattr(address, attribute):
+            return problem
+    if not address.is_global:
+        return "not a public internet address"
+    return None
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address `host` resolves to (an IP literal resolves to itself)."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as err:
+        raise UnsafeURLError(
+            f"cannot resolve the host name {host!r} ({err}); check the address"
+        ) from None
+    seen: list[IPAddress] = []
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if address not in seen:
+            seen.append(address)
+    return seen
+
+
+def check_addresses(host: str, addresses: Iterable[IPAddress], allow_private: bool) -> None:
+    """Raise UnsafeURLError if any address of `host` is not public (unless allowed)."""
+    if allow_private:
+        return
+    for address in addresses:
+        problem = address_problem(address)
+        if problem:
+            shown = host if host == str(address) else f"{host} ({address})"
+            raise UnsafeURLError(f"refused to fetch from {shown}: {problem}; {PRIVATE_FIX}")
+
+
+def check_url(url: str, allow_private: bool) -> None:
+    """Raise UnsafeURLError unless `url` is http(s) with a host that may be fetched."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as err:
+        raise UnsafeURLError(f"{url!r} is not a valid URL ({err})") from None
+    if parts.scheme.lower() not in SCHEMES:
+        raise UnsafeURLError(
+            f"refused {url!r}: only http:// and https:// addresses can be added"
+        )
+    if not parts.hostname:
+        raise UnsafeURLError(f"{url!r} has no host name; write the full https://… address")
+    if parts.username or parts.password:
+        raise UnsafeURLError(f"refused {url!r}: addresses with a user name or password")
+    port = port or (443 if parts.scheme.lower() == "https" else 80)
+    check_addresses(parts.hostname, resolve(parts.hostname, port), allow_private)
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """A network backend that connects only to addresses it has itself checked."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = resolve(host, port)
+        check_addresses(host, addresses, self.allow_private)
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as err:
+                last = err
+        raise last or httpcore.ConnectError(f"no address for {host}")

@@ -1,0 +1,260 @@
+"""Draft -> one knowledge YAML file, atomically, never over another article, no duplicates.
+
+A draft is a duplicate when an article in the folder has the same canonical URL
+(scheme, `www.`, tracking parameters, fragment and a trailing slash ignored) or the same
+body text (whitespace and case ignored). A new article gets an id made from its title
+(`hafen-rostock-neue-faehre-...`), with `-2`, `-3`, ... if that id or file name is taken.
+
+The file is written to a hidden temporary file in the same folder (which the loader
+ignores), checked with `bot.knowledge.load_yaml`, and then hard-linked to its final name,
+which fails instead of replacing a file that appeared meanwhile; a crash at any point
+leaves either no file or the complete one. A lock file serialises concurrent adds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import yaml
+
+from bot.analysis import LANGUAGES
+from bot.errors import KnowledgeError
+from bot.ingest.draft import Draft, content_hash
+from bot.ingest.errors import IngestError
+from bot.knowledge import detect_language, knowledge_files, load_jsonl, load_yaml
+from bot.models import Article, Paragraph
+
+LOCK_FILE = ".newsbot-add.lock"
+MAX_SLUG = 60
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|src)$", re.IGNORECASE)
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
+                           "Ü": "Ue", "æ": "ae", "ø": "o", "å": "a", "ł": "l", "đ": "d"})
+
+
+@dataclass(frozen=True)
+class Written:
+    """A new knowledge file."""
+
+    id: str
+    path: Path
+    title: str
+    paragraphs: int
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A draft that is already in the knowledge base."""
+
+    id: str
+    why: str  # "same URL" or "same text"
+
+
+@dataclass
+class Existing:
+    """The ids, URLs and body hashes of the articles in a knowledge folder."""
+
+    root: Path
+    ids: set[str] = field(default_factory=set)
+    urls: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    files: set[Path] = field(default_factory=set)
+
+    @classmethod
+    def scan(cls, root: Path) -> Existing:
+        """Read every knowledge file under `root`."""
+        existing = cls(root)
+        existing.refresh()
+        return existing
+
+    def refresh(self) -> None:
+        """Read the files that appeared since the last scan (e.g. another add's)."""
+        for file in knowledge_files(self.root):
+            if file not in self.files:
+                self.files.add(file)
+                self.ids.add(file.stem)  # a broken file's name is taken too
+                for article in _articles(file):
+                    self.remember(article.id, article.url, (p.text for p in article.paragraphs))
+
+    def remember(self, art_id: str, url: str | None, texts: Iterable[str] = ()) -> None:
+        """Record one article (its URL and body text, where given)."""
+        self.ids.add(art_id)
+        if url:
+            self.urls.setdefault(url_key(url), art_id)
+        texts = list(texts)
+        if texts:
+            self.hashes.setdefault(content_hash(texts), art_id)
+
+    def duplicate_of(self, draft: Draft) -> Duplicate | None:
+        """The article `draft` duplicates, if any."""
+        for url in (draft.url, draft.origin):
+            if url and url.startswith(("http://", "https://")) and url_key(url) in self.urls:
+                return Duplicate(self.urls[url_key(url)], "same URL")
+        found = self.hashes.get(draft.content_hash())
+        return Duplicate(found, "same text") if found else None
+
+
+def url_key(url: str) -> str:
+    """The part of a URL that names the article: no scheme, www, tracking or fragment."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    query = urlencode(sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ))
+    path = parts.path.rstrip("/") or "/"
+    return f"{host}{port}{path}" + (f"?{query}" if query else "")
+
+
+def slug(title: str) -> str:
+    """An id from a title: ascii letters and digits joined by '-', at most 60 characters."""
+    text = unicodedata.normalize("NFKD", title.translate(_TRANSLIT))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", text)
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > MAX_SLUG:
+            break
+        out = candidate
+    return out or (words[0][:MAX_SLUG] if words else "article")
+
+
+def write(draft: Draft, existing: Existing) -> Written | Duplicate:
+    """Write `draft` into `existing.root` unless it is a duplicate; raises IngestError."""
+    root = existing.root
+    with _locked(root):
+        existing.refresh()
+        duplicate = existing.duplicate_of(draft)
+        if duplicate:
+            return duplicate
+        data = to_yaml(draft)
+        wanted = draft.id if draft.id and re.fullmatch(r"[\w.-]+", draft.id) else slug(draft.title)
+        for art_id in _candidates(wanted, existing.ids):
+            data["id"] = art_id
+            path = root / f"{art_id}.yaml"
+            if _publish(_dump(data), path):
+                existing.files.add(path)
+                existing.remember(art_id, draft.url, (p.text for p in draft.paragraphs))
+                existing.remember(art_id, draft.origin if "://" in draft.origin else None)
+                return Written(art_id, path, draft.title, len(draft.paragraphs))
+            existing.ids.add(art_id)
+    raise IngestError(f"{draft.origin}: no free file name for {wanted!r}")  # pragma: no cover
+
+
+def to_yaml(draft: Draft) -> dict[str, Any]:
+    """The knowledge-file mapping of `draft` (without its id)."""
+    language = draft.language or detect_language(" ".join(p.text for p in draft.paragraphs[:5]))
+    language = language.lower()
+    if language not in LANGUAGES:
+        raise IngestError(f"{draft.origin}: language {language!r} is not one of "
+                          f"{', '.join(LANGUAGES)}")
+    data: dict[str, Any] = {"id": None, "title": draft.title, "language": language}
+    for key in ("published", "updated", "source", "url", "author"):
+        value = getattr(draft, key)
+        if value is not None:
+            data[key] = value
+    data["body"] = _body(draft.paragraphs)
+    return data
+
+
+def _body(paragraphs: tuple[Paragraph, ...]) -> list[Any]:
+    body: list[Any] = []
+    for p in paragraphs:
+        if p.section is None:
+            body.append(p.text)
+        elif body and isinstance(body[-1], dict) and body[-1]["section"] == p.section:
+            body[-1]["paragraphs"].append(p.text)
+        else:
+            body.append({"section": p.section, "paragraphs": [p.text]})
+    return body
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000)
+
+
+def _candidates(wanted: str, taken: set[str]) -> Iterator[str]:
+    for n in range(1, 10_000):
+        art_id = wanted if n == 1 else f"{wanted}-{n}"
+        if art_id not in taken:
+            yield art_id
+
+
+def _publish(text: str, path: Path) -> bool:
+    """Write `text` to `path` atomically; False (nothing written) if `path` exists."""
+    if path.exists():
+        return False
+    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            load_yaml(tmp)
+        except KnowledgeError as err:
+            raise IngestError(f"the new file would not load: {err.problem}") from None
+        return _rename_no_clobber(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _rename_no_clobber(tmp: Path, path: Path) -> bool:
+    """Give `tmp` the name `path` unless that exists (hard link, then the caller unlinks)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    except OSError as err:
+        if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if path.exists():  # a file system without hard links: check, then rename
+            return False
+        os.rename(tmp, path)
+    _sync_dir(path.parent)
+    return True
+
+
+def _sync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Hold the folder's add lock (other adds wait); a no-op where flock is missing."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(root / LOCK_FILE, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _articles(file: Path) -> list[Article]:
+    try:
+        if file.suffix == ".jsonl":
+            return [a for a, _ in load_jsonl(file) if isinstance(a, Article)]
+        return [load_yaml(file)]
+    except KnowledgeError:
+        return []
