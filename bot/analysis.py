@@ -27,7 +27,7 @@ _STEMMER_NAMES = {"de": "german", "en": "english"}
 # or apostrophes. "22.10." and "1.500" stay one token each; "z. B." is two.
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-‐‑'’]\w+)*")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
-_JOINERS_RE = re.compile(r"[-‐‑'’]")
+_JOINERS_RE = re.compile(r"[-‐‑'’_]")
 
 
 def tokens(text: str) -> Iterator[re.Match[str]]:

@@ -15,7 +15,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.analysis import analyzer, fold
+from bot.analysis import Analyzer, analyzer, fold
+from bot.confidence import confidence, features
 from bot.evidence import evidence
 from bot.index import BM25Index
 from bot.models import Passage, Span
@@ -42,6 +43,7 @@ class Scored:
     rank_score: float
     quote: Span  # into passage.text
     highlights: tuple[Span, ...]  # into passage.text
+    confidence: float = 0.0
 
 
 def group_weights(index: BM25Index, groups: list[QueryGroup]) -> list[float]:
@@ -83,6 +85,7 @@ def _score_passage(
     sentence_terms = [set(lang.terms(s)) for s in sentences]
     passage_terms = set().union(*sentence_terms)
     question_words = {fold(w) for w in question.focus}
+    question_terms = {t for g in groups for t in g.terms}
 
     def covered(terms: set[str]) -> float:
         return sum(w for g, w in zip(groups, weights, strict=True) if terms.intersection(g.terms))
@@ -90,8 +93,10 @@ def _score_passage(
     coverage = covered(passage_terms) / total
     evidences = []
     for text in sentences:
-        evidences.append([s for s in evidence(question.kind, text)
-                          if fold(text[s.start:s.end]) not in question_words])
+        evidences.append([
+            s for s in evidence(question.kind, text)
+            if not _echoes(text[s.start:s.end], question_words, question_terms, lang)
+        ])
     lengths = [len(t.split()) for t in sentences]
     best: tuple[float, int, int, float] = (-1.0, 0, 0, 0.0)
     for i in range(len(sentences)):
@@ -116,7 +121,11 @@ def _score_passage(
     )
     if not highlights:
         highlights = _term_spans(passage, quote, groups)
-    return Scored(passage, bm25, coverage, best_cov, rank_score, quote, highlights)
+    sure = confidence(features(
+        coverage, best_cov, max(weights) / total, question.language != passage.language,
+        len(groups),
+    ))
+    return Scored(passage, bm25, coverage, best_cov, rank_score, quote, highlights, sure)
 
 
 def _quote_span(passage: Passage, i: int, kind: str) -> Span:
@@ -131,6 +140,15 @@ def _quote_span(passage: Passage, i: int, kind: str) -> Span:
         if words + other_words <= MAX_QUOTE_WORDS:
             return Span(min(span.start, other.start), max(span.end, other.end))
     return span
+
+
+def _echoes(span: str, words: set[str], terms: set[str], lang: Analyzer) -> bool:
+    """Is an evidence span only words of the question (so it cannot be the answer)?"""
+    if fold(span) in words:
+        return True
+    tokens = [m.group() for m in _WORD_RE.finditer(span)]
+    content = [t for t in tokens if lang.token_terms(t)]
+    return bool(content) and all(terms.intersection(lang.token_terms(t)) for t in content)
 
 
 _WORD_RE = re.compile(r"\w+(?:[-‐‑'’]\w+)*")

@@ -54,5 +54,5 @@ def index_text(passage: Passage, article: Article) -> str:
     context = [passage.text]
     if passage.section:
         context.append(passage.section)
-    context.append(article.title.replace("_", " "))
+    context.append(article.title)
     return "\n".join(context)

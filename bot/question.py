@@ -40,10 +40,16 @@ _PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
                          r"\bwhat\s+caused\b", _I),
     },
     "person": {
-        "de": re.compile(r"\bwer\b|\bwem\b|\bwen\b|\bwessen\b|\bwelche[rsmn]?\s+(person|politiker\w*|"
-                         r"präsident\w*|sprecher\w*|minister\w*)\b|\bvon\s+wem\b", _I),
-        "en": re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich\s+(person|politician|president|"
-                         r"spokesman|spokesperson|minister)\b", _I),
+        "de": re.compile(r"\bwer\b|\bwem\b|\bwen\b|\bwessen\b|\bvon\s+wem\b|\bmit\s+wem\b|"
+                         r"\bwie\s+(heißt|hieß|hießen|heißen|lautet|lautete)\b|"
+                         r"\bwelche[rsmn]?\s+(\w+\s+)?(person|politiker\w*|präsident\w*|sprecher\w*|"
+                         r"minister\w*|spieler\w*|autor\w*|forscher\w*|könig\w*|herrscher\w*|"
+                         r"schauspieler\w*|wissenschaftler\w*|führer\w*|anführer\w*|kaiser\w*|"
+                         r"physiker\w*|erfinder\w*|künstler\w*|trainer\w*|chef\w*)\b", _I),
+        "en": re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat\s+(is|was)\s+the\s+name\b|"
+                         r"\b(which|what)\s+(\w+\s+)?(person|politician|president|spokesman|"
+                         r"spokesperson|minister|player|author|writer|scientist|king|ruler|actor|"
+                         r"leader|emperor|inventor|artist|coach|researcher|physicist)\b", _I),
     },
     "place": {
         "de": re.compile(r"\bwo\b|\bwohin\b|\bwoher\b|\bin\s+welche[mrn]?\s+(stadt|land|region|ort|"
