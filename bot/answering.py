@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.analysis import Analyzer, analyzer, fold
@@ -57,7 +58,7 @@ def group_weights(index: BM25Index, groups: list[QueryGroup]) -> list[float]:
 
 
 def rank(
-    question: Question, index: BM25Index, passages: list[Passage], groups: list[QueryGroup],
+    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
     candidates: int = CANDIDATES,
 ) -> list[Scored]:
     """Candidate passages of one collection, best first."""
