@@ -25,7 +25,7 @@ from bot.ingest.errors import ExtractError, FetchError, IngestError, UnsafeURLEr
 from bot.ingest.extract import extract
 from bot.ingest.fetch import FetchSettings, fetch
 from bot.ingest.readers import read_file
-from bot.ingest.write import Duplicate, Existing, write
+from bot.ingest.write import Duplicate, Existing, write_draft
 
 Settings = FetchSettings
 ALLOW_PRIVATE_ENV = "NEWSBOT_ALLOW_PRIVATE_NETWORKS"
@@ -116,11 +116,13 @@ def target_dir(
 
 
 def _writable_folder(folder: Path) -> Path:
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).absolute().parent.parent
     if folder.exists() and not folder.is_dir():
         raise IngestError(f"{folder}: new articles go into a folder, not a file; "
                           "pass --knowledge with a folder")
-    if folder.resolve().is_relative_to(package):
+    if folder.absolute().is_relative_to(package) or folder.resolve().is_relative_to(
+        package.resolve()
+    ):
         raise IngestError(f"{folder}: that is newsbot's installed package; pass --knowledge "
                           "with a folder of your own")
     try:
@@ -156,7 +158,7 @@ def _add_one(source: str, existing: Existing, settings: Settings) -> Iterator[Ou
             yield Outcome(source, "failed", str(item))
             continue
         try:
-            result = write(item, existing)
+            result = write_draft(item, existing)
         except IngestError as err:
             yield Outcome(source, "failed", str(err))
             continue

@@ -132,7 +132,7 @@ def _read(response: httpx.Response, url: str, settings: FetchSettings, deadline:
         raise too_big
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(65536):
+    for chunk in response.iter_bytes():
         size += len(chunk)
         if size > settings.max_bytes:
             raise too_big

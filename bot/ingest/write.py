@@ -129,7 +129,7 @@ def slug(title: str) -> str:
     return out or (words[0][:MAX_SLUG] if words else "article")
 
 
-def write(draft: Draft, existing: Existing) -> Written | Duplicate:
+def write_draft(draft: Draft, existing: Existing) -> Written | Duplicate:
     """Write `draft` into `existing.root` unless it is a duplicate; raises IngestError."""
     root = existing.root
     with _locked(root):
