@@ -25,6 +25,17 @@ from bot.errors import KnowledgeError
 from bot.models import Article, Paragraph
 
 SUFFIXES = (".yaml", ".yml", ".jsonl")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that a bad date is reported with its line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 _FIELDS = {"id", "title", "language", "published", "updated", "source", "url", "author", "body"}
 
 
@@ -111,7 +122,7 @@ def load_yaml(file: Path) -> Article:
         raise KnowledgeError(str(file), f"cannot read it ({err.strerror})",
                              "check the path and its permissions") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

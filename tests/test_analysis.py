@@ -1,0 +1,95 @@
+"""Analysis: folding, numbers, joined forms, lemmas/stems, compounds, stop words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import Analyzer, analyzer, fold, normalise_number
+from bot.compounds import split_compound
+
+
+@pytest.fixture(scope="module")
+def de() -> Analyzer:
+    return analyzer("de")
+
+
+@pytest.fixture(scope="module")
+def en() -> Analyzer:
+    return analyzer("en")
+
+
+def test_case_and_umlaut_spellings_meet(de: Analyzer) -> None:
+    assert de.terms("Häuser") == de.terms("Haeuser") == de.terms("HÄUSER")
+    assert de.terms("Pjöngjang") == de.terms("Pjoengjang")
+    assert de.terms("Straße") == de.terms("Strasse")
+
+
+def test_inflections_meet(de: Analyzer, en: Analyzer) -> None:
+    assert de.terms("Soldaten") == de.terms("Soldat")
+    assert de.terms("besuchte") == de.terms("besuchen")
+    assert en.terms("soldiers") == en.terms("soldier")
+    assert en.terms("visited") == en.terms("visit")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1.500", "1500"), ("1,500", "1500"), ("1500", "1500"), ("12.000", "12000"),
+     ("1.234.567", "1234567"), ("1,5", "1.5")],
+)
+def test_numbers_normalised(de: Analyzer, text: str, number: str) -> None:
+    assert normalise_number(text) == number
+    assert de.terms(f"es waren {text} Soldaten")[0] == number
+
+
+def test_thousands_match_across_notations(de: Analyzer, en: Analyzer) -> None:
+    assert "1500" in de.terms("1.500 Soldaten")
+    assert "1500" in en.terms("1,500 soldiers")
+
+
+def test_date_is_not_a_thousands_number(de: Analyzer) -> None:
+    assert de.terms("am 22.10.") == ["22.10"]
+
+
+def test_hyphenated_names_found_by_parts(de: Analyzer) -> None:
+    terms = de.terms("Hwasong-11")
+    assert {"hwasong", "11"} <= set(terms)
+    assert set(de.terms("Kim Jong Un")) <= set(de.terms("Kim Jong-un"))
+    assert set(de.terms("Regierung")) <= set(de.terms("US-Regierung"))
+
+
+def test_compounds_give_their_parts(de: Analyzer) -> None:
+    assert split_compound("gesichtserkennungssoftware") == ("gesicht", "erkennung", "software")
+    assert split_compound("artilleriegranaten") == ("artillerie", "granaten")
+    terms = set(de.terms("Gesichtserkennungssoftware"))
+    for word in ("Gesicht", "Erkennung", "Software"):
+        assert set(de.terms(word)) <= terms
+    assert set(de.terms("Granaten")) <= set(de.terms("Artilleriegranaten"))
+
+
+def test_non_compounds_stay_whole() -> None:
+    for word in ("entwicklung", "unterstützung", "beziehungen", "entsendung"):
+        assert split_compound(word) == ()
+    assert split_compound("kurz") == ()
+
+
+def test_only_nouns_are_split(de: Analyzer) -> None:
+    # a lower-case participle is not broken into fragments
+    assert len(de.terms("vorhergehenden")) == 1
+
+
+def test_stop_words_dropped(de: Analyzer, en: Analyzer) -> None:
+    assert de.terms("Wie viele der die das und wurde") == []
+    assert en.terms("how many of the and was") == []
+
+
+def test_possessive(en: Analyzer) -> None:
+    assert en.terms("Russia's") == en.terms("Russia")
+
+
+def test_fold_keeps_umlauts_strips_other_accents() -> None:
+    assert fold("Café Müller") == "cafe müller"
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="no analyzer"):
+        Analyzer("xx")
