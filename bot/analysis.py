@@ -96,6 +96,9 @@ class Analyzer:
 
     def token_terms(self, token: str) -> tuple[str, ...]:
         """Terms for one token: the whole form first, then parts of joined forms."""
+        cached = self._cache.get(token)  # filled by terms(), or from a saved index
+        if cached is not None:
+            return cached
         if token[0].isdigit() and token.replace(".", "").replace(",", "").isdigit():
             return (normalise_number(token),)
         if _JOINERS_RE.search(token):
