@@ -23,5 +23,28 @@ def frequencies(language: str) -> dict[str, float]:
     return freqs
 
 
+_LOOKUPS_BEFORE_LOAD = 64  # a short-lived process looks a few words up in the text
+
+
+@lru_cache(maxsize=4)
+def _text(language: str) -> str:
+    data = resources.files("bot") / "data" / f"words_{language}.tsv.gz"
+    return "\n" + gzip.decompress(data.read_bytes()).decode("utf-8")
+
+
+_lookups: dict[str, int] = {}
+
+
 def zipf(word: str, language: str) -> float:
+    """Zipf frequency of `word`: searched in the file's text until it pays to load the table."""
+    if frequencies.cache_info().currsize == 0 and "\n" not in word and "\t" not in word:
+        count = _lookups[language] = _lookups.get(language, 0) + 1
+        if count <= _LOOKUPS_BEFORE_LOAD:
+            text = _text(language)
+            at = text.find(f"\n{word}\t")
+            if at < 0:
+                return 0.0
+            start = at + len(word) + 2
+            end = text.find("\n", start)
+            return int(text[start:end] if end >= 0 else text[start:]) / 100
     return frequencies(language).get(word, 0.0)
