@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--config", type=Path, default=None,
                      help="YAML config with allow_private_networks (default: ./newsbot.yaml)")
 
+    index = sub.add_parser("index", help="build the saved index of the knowledge (loaded by ask, "
+                                         "chat, serve and eval)")
+    index.add_argument("--index-dir", type=Path, default=None,
+                       help="where to write it (default: .newsbot-index beside the knowledge)")
+    index.add_argument("--rebuild", action="store_true", help="build anew even if it is current")
+    _knowledge_arg(index)
+
     serve = sub.add_parser("serve", help="run the Telegram bot (polling, or webhook)")
     serve.add_argument("--config", type=Path, default=None,
                        help="YAML config (default: ./newsbot.yaml if present)")
@@ -241,6 +248,30 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from tqdm import tqdm
+
+    from bot.engine import ANALYSIS_VERSION
+    from bot.knowledge import default_knowledge
+    from bot.store import open_or_build
+
+    root = args.knowledge or default_knowledge()
+    if not Path(root).exists():
+        raise NewsbotError(f"{root}: no such file or folder; pass --knowledge with articles")
+    started = time.perf_counter()
+    with tqdm(unit=" passages", desc="indexing", disable=None, file=sys.stderr) as bar:
+        loaded = open_or_build(Path(root), ANALYSIS_VERSION, args.index_dir, bar.update,
+                               rebuild=args.rebuild)
+    for error in loaded.errors:
+        print(f"newsbot: skipped: {error}", file=sys.stderr)
+    where = loaded.directory or "memory only (no writable folder)"
+    print(f"{loaded.how}: {loaded.store.n_articles} article(s), {loaded.store.n_passages} "
+          f"passage(s) in {time.perf_counter() - started:.1f} s -> {where}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.telegram import load_config, serve
 
@@ -255,5 +286,6 @@ COMMANDS = {
     "check": cmd_check,
     "eval": cmd_eval,
     "serve": cmd_serve,
+    "index": cmd_index,
     "add": cmd_add,
 }

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.analysis import analyzer
 from bot.answering import CANDIDATES, Scored, rank
 from bot.errors import KnowledgeError
 from bot.index import BM25Index
 from bot.knowledge import KnowledgeBase, default_knowledge, load
 from bot.models import Answer, Article, Passage, Snippet, Source, Span
-from bot.passages import index_text, passages_of
 from bot.query import build_query
 from bot.question import Question, analyse
+from bot.store import PassageList, Store, build_segment, memory_store, open_or_build, seed_analyzers
 
 log = logging.getLogger(__name__)
 
@@ -36,48 +37,76 @@ class Collection:
     """The passages of one language and their BM25 index."""
 
     language: str
-    passages: list[Passage]
+    passages: Sequence[Passage]
     index: BM25Index
 
 
 class Engine:
-    """Loaded knowledge and indexes; thread-safe for answering."""
+    """Loaded knowledge and indexes; thread-safe for answering.
 
-    def __init__(self, kb: KnowledgeBase, path: Path) -> None:
+    Articles, passages and postings live in a `Store` (bot/store.py): flat arrays,
+    memory-mapped from the saved index or built in memory; Passage and Article
+    objects are made only for the hits and lookups that need them.
+    """
+
+    def __init__(self, kb: KnowledgeBase, path: Path, store: Store | None = None) -> None:
         self.path = path
         self.errors: list[KnowledgeError] = kb.errors
-        self._articles = {a.id: a for a in kb.articles}
-        self._passages: dict[str, Passage] = {}
-        self._counts: dict[str, int] = {}
-        by_language: dict[str, list[Passage]] = {}
-        for article in kb.articles:
-            for passage in passages_of(article):
-                self._passages[passage.id] = passage
-                by_language.setdefault(passage.language, []).append(passage)
-                self._counts[article.id] = self._counts.get(article.id, 0) + 1
-        self.collections = []
-        for language, passages in sorted(by_language.items()):
-            lang = analyzer(language)
-            index = BM25Index.build(
-                lang.terms(index_text(p, self._articles[p.article_id])) for p in passages
-            )
-            self.collections.append(Collection(language, passages, index))
-        self.version = _fingerprint(kb)
+        self.index_dir: Path | None = None
+        self.index_state = "memory"
+        self._use(store if store is not None else memory_store(build_segment(kb.articles)))
+        if store is None:
+            self.version = _fingerprint(kb)
         self._lock = threading.Lock()
 
+    def _use(self, store: Store) -> None:
+        self.store = store
+        self.collections = [
+            Collection(language, PassageList(store, language), store.indexes[language])
+            for language in sorted(store.indexes)
+        ]
+        seed_analyzers(store)
+        files = store.manifest.get("files", {})
+        digest = hashlib.sha256(str(store.manifest.get("fingerprint", "")).encode())
+        for name in sorted(files):
+            digest.update(f"{name}:{files[name].get('sha256')}".encode())
+        self.version = digest.hexdigest()[:8]
+
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Engine:
-        """Load the knowledge at `path` (default: NEWSBOT_KNOWLEDGE or the bundled articles)."""
+    def load(
+        cls, path: str | Path | None = None, index_dir: str | Path | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Engine:
+        """Load the knowledge at `path` (default: NEWSBOT_KNOWLEDGE or the bundled articles).
+
+        The saved index beside the knowledge (or `index_dir`, or $NEWSBOT_INDEX_DIR) is
+        used when it matches the knowledge, updated when articles were added, and
+        rebuilt otherwise; NEWSBOT_INDEX=off keeps everything in memory.
+        """
         root = Path(path) if path is not None else default_knowledge()
-        kb = load(root)
-        for error in kb.errors:
+        if index_dir is None and os.environ.get("NEWSBOT_INDEX_DIR"):
+            index_dir = os.environ["NEWSBOT_INDEX_DIR"]
+        if not root.exists() or os.environ.get("NEWSBOT_INDEX", "").lower() in ("off", "0", "no"):
+            kb = load(root)
+            for error in kb.errors:
+                log.error("knowledge: %s", error)
+            return cls(kb, root)
+        loaded = open_or_build(root, ANALYSIS_VERSION,
+                               Path(index_dir) if index_dir is not None else None, progress)
+        for error in loaded.errors:
             log.error("knowledge: %s", error)
-        return cls(kb, root)
+        engine = cls(KnowledgeBase(errors=loaded.errors), root, loaded.store)
+        engine.index_dir = loaded.directory
+        engine.index_state = loaded.how
+        return engine
 
     def reload(self) -> list[str]:
-        """Load the knowledge again; keep serving the old state if nothing good loads."""
-        fresh = Engine.load(self.path)
-        if not fresh._articles and self._articles:
+        """Load the knowledge again; keep serving the old state if nothing good loads.
+
+        Added articles are merged into the saved index; only other changes rebuild it.
+        """
+        fresh = Engine.load(self.path, self.index_dir)
+        if not fresh.article_count() and self.article_count():
             return [str(e) for e in fresh.errors] or ["no articles found; kept the old ones"]
         with self._lock:
             self.__dict__.update(
@@ -88,21 +117,28 @@ class Engine:
     # -- lookups --------------------------------------------------------------------
 
     def articles(self) -> list[Article]:
-        return sorted(self._articles.values(),
+        store = self.store
+        return sorted((store.article(i) for i in range(store.n_articles)),
                       key=lambda a: (a.published is None, a.published, a.id), reverse=False)
 
+    def article_count(self) -> int:
+        return int(self.store.n_articles)
+
     def article(self, article_id: str) -> Article | None:
-        return self._articles.get(article_id)
+        number = self.store.ids.get(article_id)
+        return self.store.article(number) if number is not None else None
 
     def passage(self, passage_id: str) -> Passage | None:
-        return self._passages.get(passage_id)
+        number = self.store.passage_number(passage_id)
+        return self.store.passage(number) if number is not None else None
 
     def passage_count(self, article_id: str) -> int:
-        return self._counts.get(article_id, 0)
+        number = self.store.ids.get(article_id)
+        return self.store.passage_count(number) if number is not None else 0
 
     def paragraph(self, article_id: str, number: int) -> str | None:
         """The whole paragraph `number` (1-based) of an article."""
-        article = self._articles.get(article_id)
+        article = self.article(article_id)
         if article is None or not 1 <= number <= len(article.paragraphs):
             return None
         return article.paragraphs[number - 1].text
@@ -155,7 +191,8 @@ class Engine:
 
     def _snippet(self, scored: Scored) -> Snippet:
         passage = scored.passage
-        article = self._articles[passage.article_id]
+        article = self.article(passage.article_id)
+        assert article is not None
         q = scored.quote
         quote = passage.text[q.start:q.end]
         highlights = tuple(

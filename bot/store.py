@@ -1,0 +1,836 @@
+"""The saved index: knowledge -> flat arrays on disk, memory-mapped back in seconds.
+
+Layout of an index folder (`<knowledge>/.newsbot-index/` by default):
+
+- `manifest.json` — format, analysis fingerprint, the knowledge files it was built
+  from (size, mtime, sha256, lines), and the size and sha256 of every other file.
+  It is written last; a folder whose files do not match it is rebuilt, never served.
+- `texts.bin` + `paragraphs.npy` — every paragraph's UTF-8 text and byte offsets;
+  passages are character ranges of paragraphs (`passages.npy`), their sentences
+  spans into the passage (`sentences.npy`, CSR by `sentence_offsets.npy`).
+- `articles.jsonl` + `articles.npy` — article metadata, one JSON object a line.
+- per language `L`: the BM25 postings in CSR (`L.offsets.npy`, `L.docs.npy`,
+  `L.tfs.npy`), document lengths, the passage of each document, the vocabulary
+  (`L.vocab.txt`) and the analysis of every token seen (`L.tokens.tsv`), which
+  seeds the analyzer's cache so questions are analysed without loading lemma data.
+
+Building analyses passages on both cores (fork) and constructs postings with numpy;
+adding articles builds a segment for them alone and merges it into the postings
+(idf and avgdl follow from the merged arrays), so BM25 scores stay BM25Okapi's.
+No live Python object is pickled to disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import mmap
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.analysis import analyzer
+from bot.errors import KnowledgeError
+from bot.index import BM25Index
+from bot.knowledge import knowledge_files, load, load_jsonl, load_yaml
+from bot.models import Article, Paragraph, Passage, Span
+from bot.passages import index_text, passages_of
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+INDEX_DIRNAME = ".newsbot-index"
+PARALLEL_MIN = 20_000  # passages; fewer are analysed in this process
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+Progress = Callable[[int], None]  # called with the number of passages just done
+
+
+# -- in-memory segment: what a build of some articles produces ------------------------
+
+
+@dataclass
+class Postings:
+    """One language's BM25 postings (CSR by term) and document data."""
+
+    vocab: list[str]
+    offsets: I64
+    docs: I32
+    tfs: npt.NDArray[np.uint16]
+    doc_len: npt.NDArray[np.float32]
+    passages: I32  # global passage number of each document
+    tokens: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Segment:
+    """Articles turned into flat arrays; merged segments concatenate."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    art_para: list[int] = field(default_factory=lambda: [0])
+    art_pass: list[int] = field(default_factory=lambda: [0])
+    para_text: list[bytes] = field(default_factory=list)
+    para_section: list[str | None] = field(default_factory=list)
+    pass_para: list[int] = field(default_factory=list)
+    pass_start: list[int] = field(default_factory=list)
+    pass_end: list[int] = field(default_factory=list)
+    pass_part: list[int] = field(default_factory=list)
+    pass_art: list[int] = field(default_factory=list)
+    sent_off: list[int] = field(default_factory=lambda: [0])
+    sents: list[int] = field(default_factory=list)  # start, end, start, end ...
+    postings: dict[str, Postings] = field(default_factory=dict)
+
+
+def _meta(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id, "title": article.title, "language": article.language,
+        "published": article.published.isoformat() if article.published else None,
+        "updated": article.updated.isoformat() if article.updated else None,
+        "source": article.source, "url": article.url, "author": article.author,
+        "path": article.path,
+    }
+
+
+def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> Segment:
+    """Passages, sentences and postings of `articles` (numbered from 0)."""
+    seg = Segment()
+    token_ids: dict[str, dict[str, tuple[int, ...]]] = {}
+    vocabs: dict[str, dict[str, int]] = {}
+    stream: dict[str, list[int]] = {}
+    lengths: dict[str, list[int]] = {}
+    members: dict[str, list[int]] = {}
+    done = 0
+    for article in articles:
+        lang = analyzer(article.language)
+        cache = token_ids.setdefault(article.language, {})
+        vocab = vocabs.setdefault(article.language, {})
+        ids = stream.setdefault(article.language, [])
+        lens = lengths.setdefault(article.language, [])
+        member = members.setdefault(article.language, [])
+        para_base = len(seg.para_text)
+        for paragraph in article.paragraphs:
+            seg.para_text.append(paragraph.text.encode("utf-8"))
+            seg.para_section.append(paragraph.section)
+        cursor = 0
+        last_para = 0
+        for passage in passages_of(article):
+            if passage.paragraph != last_para:
+                cursor, last_para = 0, passage.paragraph
+            text = article.paragraphs[passage.paragraph - 1].text
+            start = text.find(passage.text, cursor)
+            cursor = start + len(passage.text)
+            part = passage.id.rpartition("#")[2].partition(".")[2]
+            seg.pass_para.append(para_base + passage.paragraph - 1)
+            seg.pass_start.append(start)
+            seg.pass_end.append(cursor)
+            seg.pass_part.append(int(part) if part else 0)
+            seg.pass_art.append(len(seg.articles))
+            for span in passage.sentences:
+                seg.sents.extend((span.start, span.end))
+            seg.sent_off.append(len(seg.sents) // 2)
+            member.append(len(seg.pass_para) - 1)
+            before = len(ids)
+            for m in _TOKEN_FINDITER(index_text(passage, article)):
+                tok = m.group()
+                got = cache.get(tok)
+                if got is None:
+                    got = tuple(vocab.setdefault(t, len(vocab)) for t in lang.token_terms(tok))
+                    cache[tok] = got
+                ids.extend(got)
+            lens.append(len(ids) - before)
+            done += 1
+            if progress is not None and done % 1000 == 0:
+                progress(1000)
+        seg.articles.append(_meta(article))
+        seg.art_para.append(len(seg.para_text))
+        seg.art_pass.append(len(seg.pass_para))
+    if progress is not None:
+        progress(done % 1000)
+    for language, vocab in vocabs.items():
+        terms = list(vocab)
+        tokens = {tok: tuple(terms[i] for i in got) for tok, got in token_ids[language].items()}
+        seg.postings[language] = _postings(
+            terms, np.asarray(stream[language], dtype=np.int64),
+            np.asarray(lengths[language], dtype=np.int64),
+            np.asarray(members[language], dtype=np.int32), tokens)
+    return seg
+
+
+def _token_finditer() -> Callable[[str], Iterable[Any]]:
+    from bot.analysis import TOKEN_RE
+
+    return TOKEN_RE.finditer
+
+
+_TOKEN_FINDITER = _token_finditer()
+
+
+def _postings(
+    vocab: list[str], term_ids: I64, lengths: I64, passages: I32,
+    tokens: dict[str, tuple[str, ...]],
+) -> Postings:
+    """CSR postings from the term ids of all documents in order and their lengths."""
+    n_docs = len(lengths)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    keys = np.sort((term_ids << 32) | doc_of)
+    if len(keys):
+        edge = np.flatnonzero(np.diff(keys)) + 1
+        starts = np.concatenate(([0], edge))
+        counts = np.diff(np.concatenate((starts, [len(keys)])))
+        uniq = keys[starts]
+    else:
+        counts = uniq = np.zeros(0, dtype=np.int64)
+    offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(uniq >> 32, minlength=len(vocab)), out=offsets[1:])
+    return Postings(
+        vocab=vocab, offsets=offsets, docs=(uniq & 0xFFFFFFFF).astype(np.int32),
+        tfs=np.minimum(counts, 65535).astype(np.uint16),
+        doc_len=lengths.astype(np.float32), passages=passages, tokens=tokens,
+    )
+
+
+def merge_postings(a: Postings, b: Postings, pass_shift: int) -> Postings:
+    """Postings of a's documents followed by b's (b's passages shifted by `pass_shift`)."""
+    index = {t: i for i, t in enumerate(a.vocab)}
+    vocab = list(a.vocab)
+    remap = np.empty(len(b.vocab), dtype=np.int64)
+    for i, term in enumerate(b.vocab):
+        got = index.get(term)
+        if got is None:
+            got = index[term] = len(vocab)
+            vocab.append(term)
+        remap[i] = got
+    n = len(vocab)
+    count_a = np.zeros(n, dtype=np.int64)
+    count_a[: len(a.vocab)] = np.diff(a.offsets)
+    count_b = np.zeros(n, dtype=np.int64)
+    count_b[remap] = np.diff(b.offsets)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(count_a + count_b, out=offsets[1:])
+    total = int(offsets[-1])
+    docs = np.empty(total, dtype=np.int32)
+    tfs = np.empty(total, dtype=np.uint16)
+    # a's postings of term t go to offsets[t] + (i - a.offsets[t])
+    term_a = np.repeat(np.arange(len(a.vocab), dtype=np.int64), np.diff(a.offsets))
+    dest_a = offsets[term_a] + (np.arange(len(a.docs), dtype=np.int64) - a.offsets[term_a])
+    docs[dest_a] = a.docs
+    tfs[dest_a] = a.tfs
+    term_b = np.repeat(remap, np.diff(b.offsets))
+    local_b = np.arange(len(b.docs), dtype=np.int64) - np.repeat(b.offsets[:-1], np.diff(b.offsets))
+    dest_b = offsets[term_b] + count_a[term_b] + local_b
+    docs[dest_b] = b.docs + len(a.doc_len)
+    tfs[dest_b] = b.tfs
+    tokens = dict(a.tokens)
+    tokens.update(b.tokens)
+    return Postings(
+        vocab=vocab, offsets=offsets, docs=docs, tfs=tfs,
+        doc_len=np.concatenate((a.doc_len, b.doc_len)),
+        passages=np.concatenate((a.passages, b.passages + pass_shift)).astype(np.int32),
+        tokens=tokens,
+    )
+
+
+def merge(a: Segment, b: Segment) -> Segment:
+    """The segment of a's articles followed by b's."""
+    n_art, n_para, n_pass, n_sent = (
+        len(a.articles), len(a.para_text), len(a.pass_para), len(a.sents) // 2)
+    out = Segment(
+        articles=a.articles + b.articles,
+        art_para=a.art_para + [x + n_para for x in b.art_para[1:]],
+        art_pass=a.art_pass + [x + n_pass for x in b.art_pass[1:]],
+        para_text=a.para_text + b.para_text,
+        para_section=a.para_section + b.para_section,
+        pass_para=a.pass_para + [x + n_para for x in b.pass_para],
+        pass_start=a.pass_start + b.pass_start,
+        pass_end=a.pass_end + b.pass_end,
+        pass_part=a.pass_part + b.pass_part,
+        pass_art=a.pass_art + [x + n_art for x in b.pass_art],
+        sent_off=a.sent_off + [x + n_sent for x in b.sent_off[1:]],
+        sents=a.sents + b.sents,
+    )
+    for language in sorted(set(a.postings) | set(b.postings)):
+        pa, pb = a.postings.get(language), b.postings.get(language)
+        if pa is None and pb is not None:
+            out.postings[language] = merge_postings(_empty_postings(), pb, n_pass)
+        elif pb is None and pa is not None:
+            out.postings[language] = pa
+        elif pa is not None and pb is not None:
+            out.postings[language] = merge_postings(pa, pb, n_pass)
+    return out
+
+
+def _empty_postings() -> Postings:
+    return Postings([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+                    np.zeros(0, dtype=np.uint16), np.zeros(0, dtype=np.float32),
+                    np.zeros(0, dtype=np.int32))
+
+
+_WORK: list[Article] = []
+
+
+def _analyse_range(bounds: tuple[int, int]) -> Segment:
+    return _analyse(_WORK[bounds[0]:bounds[1]])
+
+
+def build_segment(
+    articles: Sequence[Article], progress: Progress | None = None, workers: int | None = None,
+) -> Segment:
+    """Analyse `articles` into one segment, on all cores when there are many."""
+    n_passages = sum(len(a.paragraphs) for a in articles)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers < 2 or n_passages < PARALLEL_MIN or sys.platform == "win32":
+        return _analyse(articles, progress)
+    global _WORK
+    _WORK = list(articles)
+    chunks = workers * 4
+    cuts = [len(articles) * i // chunks for i in range(chunks + 1)]
+    bounds = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
+    ctx = multiprocessing.get_context("fork")
+    try:
+        with ctx.Pool(workers) as pool:
+            parts = pool.imap(_analyse_range, bounds)
+            seg: Segment | None = None
+            for (lo, hi), part in zip(bounds, parts, strict=True):
+                seg = part if seg is None else merge(seg, part)
+                if progress is not None:
+                    progress(sum(len(a.paragraphs) for a in articles[lo:hi]))
+    finally:
+        _WORK = []
+    return seg if seg is not None else Segment()
+
+
+# -- the store: read access to the arrays, in memory or memory-mapped -----------------
+
+
+class Store:
+    """Articles, passages and one BM25 index per language, over flat arrays."""
+
+    def __init__(self, arrays: dict[str, Any], texts: bytes | mmap.mmap,
+                 articles: bytes | mmap.mmap, manifest: dict[str, Any]) -> None:
+        self.manifest = manifest
+        self._a = arrays
+        self._texts = texts
+        self._articles_blob = articles
+        self.ids: dict[str, int] = {}
+        offsets = arrays["articles"]
+        for i in range(len(offsets) - 1):
+            line = articles[int(offsets[i]):int(offsets[i + 1])]
+            self.ids[json.loads(line)["id"]] = i
+        self.sections: list[str] = manifest.get("sections", [])
+        self.indexes: dict[str, BM25Index] = {}
+        self.doc_passages: dict[str, I32] = {}
+        for language in manifest["languages"]:
+            vocab_text = arrays[f"{language}.vocab"]
+            terms = vocab_text.split("\n") if vocab_text else []
+            self.indexes[language] = BM25Index(
+                {t: i for i, t in enumerate(terms)}, arrays[f"{language}.offsets"],
+                arrays[f"{language}.docs"], arrays[f"{language}.tfs"],
+                arrays[f"{language}.doclen"])
+            self.doc_passages[language] = arrays[f"{language}.passages"]
+
+    @property
+    def n_articles(self) -> int:
+        return int(len(self._a["articles"]) - 1)
+
+    @property
+    def n_passages(self) -> int:
+        return len(self._a["pass_para"])
+
+    def token_table(self, language: str) -> dict[str, tuple[str, ...]]:
+        """token -> analysed terms, for every token of the `language` passages."""
+        text = self._a.get(f"{language}.tokens", "")
+        out: dict[str, tuple[str, ...]] = {}
+        for line in text.split("\n"):
+            if line:
+                tok, _, terms = line.partition("\t")
+                out[tok] = tuple(terms.split(" ")) if terms else ()
+        return out
+
+    def article_meta(self, number: int) -> dict[str, Any]:
+        offsets = self._a["articles"]
+        meta: dict[str, Any] = json.loads(
+            self._articles_blob[int(offsets[number]):int(offsets[number + 1])])
+        return meta
+
+    def paragraph_text(self, number: int) -> str:
+        off = self._a["paragraphs"]
+        return bytes(self._texts[int(off[number]):int(off[number + 1])]).decode("utf-8")
+
+    def paragraph_section(self, number: int) -> str | None:
+        s = int(self._a["para_section"][number])
+        return self.sections[s] if s >= 0 else None
+
+    def article(self, number: int) -> Article:
+        import datetime as dt
+
+        meta = self.article_meta(number)
+        lo, hi = int(self._a["art_para"][number]), int(self._a["art_para"][number + 1])
+        paragraphs = tuple(
+            Paragraph(self.paragraph_text(i), self.paragraph_section(i)) for i in range(lo, hi))
+
+        def date(value: str | None) -> dt.date | None:
+            return dt.date.fromisoformat(value) if value else None
+
+        return Article(
+            id=meta["id"], title=meta["title"], language=meta["language"],
+            paragraphs=paragraphs, published=date(meta["published"]),
+            updated=date(meta["updated"]), source=meta["source"], url=meta["url"],
+            author=meta["author"], path=meta["path"])
+
+    def passage(self, number: int) -> Passage:
+        """Passage `number` (global), read from the texts."""
+        a = self._a
+        para = int(a["pass_para"][number])
+        art = int(a["pass_art"][number])
+        text = self.paragraph_text(para)[int(a["pass_start"][number]):int(a["pass_end"][number])]
+        lo, hi = int(a["sent_off"][number]), int(a["sent_off"][number + 1])
+        spans = a["sents"][lo:hi].tolist()
+        meta_id, language = self._article_key(art)
+        paragraph = para - int(a["art_para"][art]) + 1
+        part = int(a["pass_part"][number])
+        return Passage(
+            id=f"{meta_id}#{paragraph}" + (f".{part}" if part else ""),
+            article_id=meta_id, paragraph=paragraph, text=text,
+            sentences=tuple(Span(s, e) for s, e in spans),
+            section=self.paragraph_section(para), language=language,
+        )
+
+    def _article_key(self, number: int) -> tuple[str, str]:
+        meta = self.article_meta(number)
+        return meta["id"], meta["language"]
+
+    def passage_number(self, passage_id: str) -> int | None:
+        article_id, _, rest = passage_id.partition("#")
+        art = self.ids.get(article_id)
+        if art is None:
+            return None
+        number, _, part = rest.partition(".")
+        try:
+            paragraph, piece = int(number), int(part) if part else 0
+        except ValueError:
+            return None
+        lo, hi = int(self._a["art_pass"][art]), int(self._a["art_pass"][art + 1])
+        for n in range(lo, hi):
+            if (int(self._a["pass_para"][n]) - int(self._a["art_para"][art]) + 1 == paragraph
+                    and int(self._a["pass_part"][n]) == piece):
+                return n
+        return None
+
+    def passage_count(self, number: int) -> int:
+        return int(self._a["art_pass"][number + 1] - self._a["art_pass"][number])
+
+
+class PassageList(Sequence[Passage]):
+    """A collection's passages by document number, read from the store on access."""
+
+    def __init__(self, store: Store, language: str) -> None:
+        self._store = store
+        self._numbers = store.doc_passages[language]
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __getitem__(self, doc: int) -> Passage:  # type: ignore[override]
+        return self._store.passage(int(self._numbers[doc]))
+
+
+# -- arrays <-> files ----------------------------------------------------------------
+
+
+def _segment_arrays(seg: Segment) -> tuple[dict[str, Any], bytes, bytes, list[str]]:
+    """The store's arrays (numpy or text) for a segment, with its texts and articles."""
+    sections: dict[str, int] = {}
+    para_section = np.asarray(
+        [-1 if s is None else sections.setdefault(s, len(sections)) for s in seg.para_section],
+        dtype=np.int32)
+    para_off = np.zeros(len(seg.para_text) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in seg.para_text], out=para_off[1:])
+    lines = [json.dumps(m, ensure_ascii=False).encode("utf-8") + b"\n" for m in seg.articles]
+    art_off = np.zeros(len(lines) + 1, dtype=np.int64)
+    np.cumsum([len(line) for line in lines], out=art_off[1:])
+    arrays: dict[str, Any] = {
+        "paragraphs": para_off,
+        "para_section": para_section,
+        "articles": art_off,
+        "art_para": np.asarray(seg.art_para, dtype=np.int64),
+        "art_pass": np.asarray(seg.art_pass, dtype=np.int64),
+        "pass_para": np.asarray(seg.pass_para, dtype=np.int32),
+        "pass_start": np.asarray(seg.pass_start, dtype=np.int32),
+        "pass_end": np.asarray(seg.pass_end, dtype=np.int32),
+        "pass_part": np.asarray(seg.pass_part, dtype=np.int16),
+        "pass_art": np.asarray(seg.pass_art, dtype=np.int32),
+        "sent_off": np.asarray(seg.sent_off, dtype=np.int64),
+        "sents": np.asarray(seg.sents, dtype=np.int32).reshape(-1, 2),
+    }
+    for language, p in seg.postings.items():
+        arrays[f"{language}.vocab"] = "\n".join(p.vocab)
+        arrays[f"{language}.offsets"] = p.offsets
+        arrays[f"{language}.docs"] = p.docs
+        arrays[f"{language}.tfs"] = p.tfs
+        arrays[f"{language}.doclen"] = p.doc_len
+        arrays[f"{language}.passages"] = p.passages
+        arrays[f"{language}.tokens"] = "\n".join(
+            f"{tok}\t{' '.join(terms)}" for tok, terms in p.tokens.items())
+    return arrays, b"".join(seg.para_text), b"".join(lines), list(sections)
+
+
+def memory_store(seg: Segment, manifest: dict[str, Any] | None = None) -> Store:
+    """A store over a segment held in memory (no files)."""
+    arrays, texts, articles, sections = _segment_arrays(seg)
+    info = dict(manifest or {})
+    info.update(languages=sorted(seg.postings), sections=sections)
+    return Store(arrays, texts, articles, info)
+
+
+def _file_name(key: str, value: Any) -> str:
+    return f"{key}.txt" if isinstance(value, str) else f"{key}.npy"
+
+
+def save(seg: Segment, directory: Path, manifest: dict[str, Any]) -> None:
+    """Write the segment's store into `directory` atomically (a new folder renamed in)."""
+    arrays, texts, articles, sections = _segment_arrays(seg)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
+    try:
+        files: dict[str, list[Any]] = {}
+
+        def put(name: str, data: bytes) -> None:
+            (tmp / name).write_bytes(data)
+            files[name] = [len(data), hashlib.sha256(data).hexdigest()]
+
+        put("texts.bin", texts)
+        put("articles.jsonl", articles)
+        for key, value in arrays.items():
+            name = _file_name(key, value)
+            if isinstance(value, str):
+                put(name, value.encode("utf-8"))
+            else:
+                path = tmp / name
+                np.save(path, np.ascontiguousarray(value), allow_pickle=False)
+                files[name] = [path.stat().st_size, _sha256_file(path)]
+        info = dict(manifest)
+        info.update(format=FORMAT, languages=sorted(seg.postings), sections=sections,
+                    arrays=files, passages=len(seg.pass_para), articles=len(seg.articles))
+        (tmp / ".gitignore").write_text("*\n", encoding="utf-8")  # never commit an index
+        (tmp / "manifest.json").write_text(json.dumps(info, ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
+        old = directory.with_name(directory.name + ".old")
+        if directory.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            directory.rename(old)
+        tmp.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_manifest(directory: Path) -> dict[str, Any] | None:
+    try:
+        info: dict[str, Any] = json.loads((directory / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and info.get("format") == FORMAT else None
+
+
+def verify(directory: Path, manifest: dict[str, Any], checksums: bool = True) -> bool:
+    """Do the files match the manifest (sizes, and sha256 when `checksums`)?"""
+    files = manifest.get("arrays")
+    if not isinstance(files, dict):
+        return False
+    for name, (size, digest) in files.items():
+        path = directory / name
+        try:
+            if path.stat().st_size != size:
+                return False
+        except OSError:
+            return False
+        if checksums and _sha256_file(path) != digest:
+            return False
+    return True
+
+
+def open_store(directory: Path, manifest: dict[str, Any]) -> Store:
+    """Memory-map a verified index folder."""
+    arrays: dict[str, Any] = {}
+    for name in manifest["arrays"]:
+        key, _, ext = name.rpartition(".")
+        if ext == "npy":
+            arrays[key] = np.load(directory / name, mmap_mode="r", allow_pickle=False)
+        elif ext == "txt":
+            arrays[key] = (directory / name).read_text(encoding="utf-8")
+    return Store(arrays, _map(directory / "texts.bin"), _map(directory / "articles.jsonl"),
+                 manifest)
+
+
+def _map(path: Path) -> bytes | mmap.mmap:
+    with path.open("rb") as fh:
+        if path.stat().st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+# -- fingerprints: which knowledge and which analysis an index was built from ---------
+
+
+def analysis_fingerprint(version: str) -> str:
+    """Hash of everything that decides the terms: code, data files, library versions."""
+    digest = hashlib.sha256(f"{FORMAT}:{version}".encode())
+    for lib in ("simplemma", "PyStemmer", "numpy"):
+        try:
+            digest.update(f"{lib}={metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(lib.encode())
+    root = resources.files("bot")
+    for name in ("analysis.py", "compounds.py", "sentences.py", "passages.py", "knowledge.py",
+                 "store.py", "data/words_de.tsv.gz", "data/stopwords/de.txt",
+                 "data/stopwords/en.txt"):
+        try:
+            digest.update((root / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
+
+
+def file_info(path: Path) -> dict[str, Any]:
+    data = path.read_bytes()
+    st = path.stat()
+    return {"size": st.st_size, "mtime": st.st_mtime_ns,
+            "sha256": hashlib.sha256(data).hexdigest(), "lines": data.count(b"\n")}
+
+
+def _rel(root: Path, file: Path) -> str:
+    return file.name if root.is_file() else file.relative_to(root).as_posix()
+
+
+# -- open or build: what Engine.load uses ---------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """A store with the knowledge errors of its files and how it was obtained."""
+
+    store: Store
+    errors: list[KnowledgeError]
+    how: str  # "loaded", "appended", "built", "memory"
+    directory: Path | None
+
+
+def default_index_dir(root: Path) -> Path:
+    """Where the index of `root` lives: beside the knowledge."""
+    if root.is_file():
+        return root.parent / f"{INDEX_DIRNAME}-{root.name}"
+    return root / INDEX_DIRNAME
+
+
+def cache_index_dir(root: Path) -> Path:
+    """The fallback in the user's cache folder, one per knowledge path."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
+    tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return base / f"index-{tag}"
+
+
+def _writable(directory: Path) -> bool:
+    probe = directory if directory.exists() else directory.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return os.access(probe, os.W_OK) and (not directory.exists() or os.access(directory, os.W_OK))
+
+
+def _errors_to_json(errors: Iterable[KnowledgeError]) -> list[dict[str, Any]]:
+    return [{"path": e.path, "problem": e.problem, "fix": e.fix, "line": e.line} for e in errors]
+
+
+def _errors_from_json(items: Iterable[dict[str, Any]]) -> list[KnowledgeError]:
+    return [KnowledgeError(i["path"], i["problem"], i["fix"], i["line"]) for i in items]
+
+
+def open_or_build(
+    root: Path, version: str, index_dir: Path | None = None, progress: Progress | None = None,
+    rebuild: bool = False,
+) -> Loaded:
+    """The index of the knowledge at `root`: loaded if it matches, else updated or built.
+
+    With no `index_dir`, the index sits beside the knowledge, or in the user's cache
+    folder when the knowledge folder is read-only, or only in memory when neither is
+    writable.
+    """
+    fingerprint = analysis_fingerprint(version)
+    candidates = [index_dir] if index_dir is not None else [
+        default_index_dir(root), cache_index_dir(root)]
+    files = knowledge_files(root)
+    for directory in candidates:
+        manifest = None if rebuild else read_manifest(directory)
+        if manifest is not None and manifest.get("fingerprint") == fingerprint:
+            got = _reuse(root, directory, manifest, files, progress)
+            if got is not None:
+                return got
+        if manifest is not None or _writable(directory):
+            break
+    target = next((d for d in candidates if _writable(d)), None)
+    kb = load(root)
+    seg = build_segment(kb.articles, progress)
+    manifest = {
+        "fingerprint": fingerprint, "knowledge": str(root),
+        "files": {_rel(root, f): file_info(f) for f in kb.files},
+        "errors": _errors_to_json(kb.errors),
+    }
+    if target is not None:
+        try:
+            save(seg, target, manifest)
+            saved = read_manifest(target)
+            if saved is not None:
+                return Loaded(open_store(target, saved), kb.errors, "built", target)
+        except OSError as err:
+            log.info("index: cannot write %s (%s); keeping it in memory", target, err)
+    return Loaded(memory_store(seg, manifest), kb.errors, "memory", None)
+
+
+def _reuse(
+    root: Path, directory: Path, manifest: dict[str, Any], files: list[Path],
+    progress: Progress | None,
+) -> Loaded | None:
+    """The saved index if it still fits the knowledge, appended to if files were added."""
+    known: dict[str, dict[str, Any]] = manifest.get("files", {})
+    current = {_rel(root, f): f for f in files}
+    if not set(known) <= set(current):
+        return None  # a file was removed
+    changed: dict[str, dict[str, Any]] = {}
+    for name, info in known.items():
+        st = current[name].stat()
+        if st.st_size == info["size"] and st.st_mtime_ns == info["mtime"]:
+            continue
+        fresh = file_info(current[name])
+        if fresh["sha256"] == info["sha256"]:
+            changed[name] = fresh  # touched, same content
+            continue
+        if not name.endswith(".jsonl") or fresh["size"] < info["size"]:
+            return None
+        with current[name].open("rb") as fh:
+            head = fh.read(info["size"])
+        if hashlib.sha256(head).hexdigest() != info["sha256"]:
+            return None  # rewritten, not appended to
+        changed[name] = fresh
+    added = sorted(set(current) - set(known))
+    if not verify(directory, manifest):
+        log.warning("index: %s does not match its manifest; rebuilding", directory)
+        return None
+    grown = [n for n in changed if changed[n]["size"] != known[n]["size"]]
+    if not added and not grown:
+        if changed:  # only mtimes differ: remember the new ones
+            manifest = dict(manifest)
+            manifest["files"] = {**known, **changed}
+            try:
+                (directory / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
+            except OSError:
+                pass
+        return Loaded(open_store(directory, manifest), _errors_from_json(manifest["errors"]),
+                      "loaded", directory)
+    store = open_store(directory, manifest)
+    articles, errors = _new_articles(current, added, grown, known, store)
+    base = _segment_of(store)
+    seg = merge(base, build_segment(articles, progress))
+    info = {
+        "fingerprint": manifest["fingerprint"], "knowledge": str(root),
+        "files": {**known, **changed, **{n: file_info(current[n]) for n in added}},
+        "errors": manifest["errors"] + _errors_to_json(errors),
+    }
+    all_errors = _errors_from_json(info["errors"])
+    del store
+    if _writable(directory):
+        try:
+            save(seg, directory, info)
+            saved = read_manifest(directory)
+            if saved is not None:
+                return Loaded(open_store(directory, saved), all_errors, "appended", directory)
+        except OSError:
+            pass
+    return Loaded(memory_store(seg, info), all_errors, "memory", None)
+
+
+def _new_articles(
+    current: dict[str, Path], added: list[str], grown: list[str],
+    known: dict[str, dict[str, Any]], store: Store,
+) -> tuple[list[Article], list[KnowledgeError]]:
+    """Articles of added files and of lines appended to JSON Lines files."""
+    seen = set(store.ids)
+    articles: list[Article] = []
+    errors: list[KnowledgeError] = []
+    loaded: list[tuple[Path, list[tuple[Article | KnowledgeError, int | None]]]] = []
+    for name in grown:
+        lines = known[name]["lines"]
+        loaded.append((current[name], [(a, n) for a, n in load_jsonl(current[name]) if n > lines]))
+    for name in added:
+        path = current[name]
+        try:
+            if path.suffix == ".jsonl":
+                loaded.append((path, [(a, n) for a, n in load_jsonl(path)]))
+            else:
+                loaded.append((path, [(load_yaml(path), None)]))
+        except KnowledgeError as err:
+            errors.append(err)
+    for path, items in loaded:
+        for item, line in items:
+            if isinstance(item, KnowledgeError):
+                errors.append(item)
+            elif item.id in seen:
+                errors.append(KnowledgeError(
+                    str(path), f"duplicate article id {item.id!r}",
+                    "give each article its own id", line))
+            else:
+                seen.add(item.id)
+                articles.append(item)
+    return articles, errors
+
+
+def _segment_of(store: Store) -> Segment:
+    """A saved store as a segment again, to merge new articles into it."""
+    a = store._a
+    seg = Segment()
+    n_art = store.n_articles
+    seg.articles = [store.article_meta(i) for i in range(n_art)]
+    seg.art_para = a["art_para"].tolist()
+    seg.art_pass = a["art_pass"].tolist()
+    off = a["paragraphs"]
+    texts = bytes(store._texts[:]) if len(off) > 1 else b""
+    seg.para_text = [texts[int(off[i]):int(off[i + 1])] for i in range(len(off) - 1)]
+    seg.para_section = [store.paragraph_section(i) for i in range(len(off) - 1)]
+    for key in ("pass_para", "pass_start", "pass_end", "pass_part", "pass_art", "sent_off"):
+        getattr(seg, key)[:] = a[key].tolist()
+    seg.sents = a["sents"].reshape(-1).tolist()
+    for language, index in store.indexes.items():
+        seg.postings[language] = Postings(
+            vocab=list(index.vocab), offsets=np.asarray(index.offsets),
+            docs=np.asarray(index.doc_ids), tfs=np.asarray(index.tfs),
+            doc_len=np.asarray(index.doc_len), passages=np.asarray(store.doc_passages[language]),
+            tokens=store.token_table(language))
+    return seg
+
+
+def seed_analyzers(store: Store) -> None:
+    """Give each language's analyzer the saved analysis of every indexed token."""
+    for language in store.indexes:
+        lang = analyzer(language)
+        table = store.token_table(language)
+        for tok, terms in table.items():
+            lang._cache.setdefault(tok, terms)
