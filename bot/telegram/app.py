@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 
 from bot.errors import NewsbotError
-from bot.telegram import buttons, handlers, logs
+from bot.telegram import admin, buttons, handlers, logs
 from bot.telegram.commands import register_commands
 from bot.telegram.config import Config
 from bot.telegram.limits import QuestionLimiter
@@ -73,16 +73,17 @@ def build_application(config: Config, engine: AnswerEngine, token: str) -> AnyAp
     application: AnyApplication = builder.build()
     limiter = QuestionLimiter(config.rate_limit.questions_per_minute)
     application.bot_data[STATE_KEY] = BotState(engine, config, limiter)
-    add_handlers(application)
+    add_handlers(application, config.admins)
     return application
 
 
-def add_handlers(application: AnyApplication) -> None:
+def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset()) -> None:
     """Connect every kind of update the bot answers to its handler."""
     message = filters.UpdateType.MESSAGE
     private = message & filters.ChatType.PRIVATE
     groups = message & filters.ChatType.GROUPS
     text = filters.TEXT & ~filters.COMMAND
+    admin_link = private & text & filters.User(user_id=admins) & filters.Regex(admin.LINK)
     application.add_handlers(
         [
             CommandHandler("start", handlers.start, filters=message),
@@ -90,7 +91,10 @@ def add_handlers(application: AnyApplication) -> None:
             CommandHandler("about", handlers.about, filters=message),
             CommandHandler("sources", handlers.sources, filters=message),
             CommandHandler("autoanswer", handlers.autoanswer, filters=message),
-            CommandHandler("reload", handlers.reload_knowledge, filters=private),
+            CommandHandler("reload", admin.reload_command, filters=message),
+            CommandHandler("add", admin.add_command, filters=message),
+            CommandHandler("remove", admin.remove_command, filters=message),
+            MessageHandler(admin_link, admin.offer_add),
             CommandHandler("ask", handlers.ask, filters=message | filters.UpdateType.CHANNEL_POST),
             MessageHandler(private & text, handlers.private_text),
             MessageHandler(
@@ -100,6 +104,7 @@ def add_handlers(application: AnyApplication) -> None:
             MessageHandler(filters.UpdateType.CHANNEL_POST & text, handlers.channel_post),
             InlineQueryHandler(handlers.inline_query),
             CallbackQueryHandler(handlers.button, pattern=buttons.PATTERN),
+            CallbackQueryHandler(admin.press_add, pattern=admin.ADD_PATTERN),
         ]
     )
     application.add_error_handler(handlers.error_handler)

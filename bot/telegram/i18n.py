@@ -57,6 +57,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "off": "off",
         "admins_only": "Only administrators of this chat can change that.",
         "groups_only": "This setting is for groups.",
+        "admin_only": "Sorry, only the bot's administrators can change its articles.",
+        "admin_private_only": "Please send me that in a private chat.",
+        "add_usage": "Add an article like this: <code>/add https://…</code>",
+        "add_offer": "Add this page to my articles?\n{url}",
+        "add_button": "Add",
+        "added": "Added “{title}” — {passages} passages, id <code>{id}</code>.",
+        "add_duplicate": "I have that article already: <code>{id}</code> ({reason}).",
+        "add_failed": "Could not add it: {reason}",
+        "remove_usage": "Remove an article so: <code>/remove article-id</code> (see /sources).",
+        "removed": "Removed <code>{id}</code> “{title}”.",
+        "remove_unknown": "I have no article <code>{id}</code>; /sources lists them.",
+        "remove_shared": (
+            "<code>{id}</code> is in <code>{file}</code> together with other articles; "
+            "edit that file to remove it."
+        ),
         "reloaded": "Reloaded: {articles} articles, index version <code>{version}</code>.",
         "reload_errors": "Reloaded with problems:\n{errors}",
         "inline_hint": "Type a question about the news",
@@ -118,6 +133,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "off": "aus",
         "admins_only": "Das dürfen nur Administratoren dieses Chats ändern.",
         "groups_only": "Diese Einstellung gilt für Gruppen.",
+        "admin_only": "Das dürfen nur die Administratoren dieses Bots.",
+        "admin_private_only": "Bitte schick mir das in einem privaten Chat.",
+        "add_usage": "Einen Artikel fügst du so hinzu: <code>/add https://…</code>",
+        "add_offer": "Diese Seite zu meinen Artikeln hinzufügen?\n{url}",
+        "add_button": "Hinzufügen",
+        "added": "Hinzugefügt: „{title}“ — {passages} Abschnitte, ID <code>{id}</code>.",
+        "add_duplicate": "Diesen Artikel habe ich schon: <code>{id}</code> ({reason}).",
+        "add_failed": "Konnte ihn nicht hinzufügen: {reason}",
+        "remove_usage": "Artikel entfernen: <code>/remove artikel-id</code> (siehe /sources).",
+        "removed": "Entfernt: <code>{id}</code> „{title}“.",
+        "remove_unknown": "Einen Artikel <code>{id}</code> habe ich nicht; /sources zeigt alle.",
+        "remove_shared": (
+            "<code>{id}</code> steht in <code>{file}</code> zusammen mit anderen Artikeln; "
+            "entferne ihn dort."
+        ),
         "reloaded": "Neu geladen: {articles} Artikel, Indexversion <code>{version}</code>.",
         "reload_errors": "Neu geladen, mit Problemen:\n{errors}",
         "inline_hint": "Tippe eine Frage zu den Nachrichten",
