@@ -172,3 +172,15 @@ async def test_remove_and_reload(bot: Admin) -> None:
     assert "/remove artikel-id" in usage["text"]
     reloaded = await bot.reply_to(bot.api.private("/reload", bot.admin()))
     assert reloaded["text"].startswith("Neu geladen: 1 Artikel")
+
+
+def test_allow_private_networks_setting() -> None:
+    from bot.errors import ConfigError
+    from bot.telegram.config import parse_config
+
+    assert parse_config({"allow_private_networks": True}).allow_private_networks
+    off = parse_config({})
+    assert not off.private_networks_allowed({})
+    assert off.private_networks_allowed({"NEWSBOT_ALLOW_PRIVATE_NETWORKS": "1"})
+    with pytest.raises(ConfigError, match="allow_private_networks must be true or false"):
+        parse_config({"allow_private_networks": "yes"})
