@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.analysis import Analyzer, analyzer, fold
 from bot.confidence import confidence, features
-from bot.evidence import evidence
+from bot.evidence import evidence, strength
 from bot.index import BM25Index
 from bot.models import Passage, Span
 from bot.query import QueryGroup
@@ -26,7 +26,11 @@ from bot.question import Question
 
 CANDIDATES = 30  # passages re-ranked per collection
 SENTENCE_WEIGHT = 1.0  # weight of the best sentence's coverage against normalised BM25
-EVIDENCE_BONUS = 0.25  # a sentence holding the kind of answer asked for
+# What a sentence holding the kind of answer asked for (a number for "how many")
+# adds to its coverage of the question.
+EVIDENCE_BONUS = {
+    "count": 0.5, "time": 0.5, "statement": 0.5, "person": 0.3, "place": 0.3, "reason": 0.3,
+}
 SHORT_QUOTE = 8  # a best sentence with fewer words is quoted with its neighbour
 MAX_QUOTE_WORDS = 45
 WINDOW = 2  # quote up to this many consecutive sentences
@@ -83,7 +87,9 @@ def _score_passage(
 ) -> Scored:
     lang = analyzer(passage.language)
     sentences = passage.sentence_texts() or [passage.text]
-    sentence_terms = [set(lang.terms(s)) for s in sentences]
+    # The section heading is context for every sentence under it ("Russland dementiert").
+    heading = set(lang.terms(passage.section)) if passage.section else set()
+    sentence_terms = [set(lang.terms(s)) | heading for s in sentences]
     passage_terms = set().union(*sentence_terms)
     question_words = {fold(w) for w in question.focus}
     question_terms = {t for g in groups for t in g.terms}
@@ -93,11 +99,15 @@ def _score_passage(
 
     coverage = covered(passage_terms) / total
     evidences = []
+    strengths = []
     for text in sentences:
-        evidences.append([
+        found = [
             s for s in evidence(question.kind, text)
             if not _echoes(text[s.start:s.end], question_words, question_terms, lang)
-        ])
+        ]
+        evidences.append(found)
+        strengths.append(strength(question.kind, text, found))
+    bonus = EVIDENCE_BONUS.get(question.kind, 0.0)
     lengths = [len(t.split()) for t in sentences]
     best: tuple[float, int, int, float] = (-1.0, 0, 0, 0.0)
     for i in range(len(sentences)):
@@ -106,8 +116,8 @@ def _score_passage(
             if j > i and words > MAX_QUOTE_WORDS:
                 break
             cov = covered(set().union(*sentence_terms[i:j + 1])) / total
-            ev = any(evidences[i:j + 1])
-            score = cov + (EVIDENCE_BONUS if ev else 0.0) - WINDOW_PENALTY * (j - i)
+            ev = max(strengths[i:j + 1])
+            score = cov + bonus * ev - WINDOW_PENALTY * (j - i)
             if score > best[0] + 1e-9:
                 best = (score, i, j, cov)
     best_score, first, last, best_cov = best

@@ -48,6 +48,13 @@ SPEECH_RE = re.compile(
     r"told|announced?|insist(?:s|ed)?)\b",
     re.IGNORECASE,
 )
+# A speech verb with the speaker named after it: "sagt Dmitri Peskow", "so Austin",
+# "erklärte NATO-Sprecherin Farah Dakhlallah", "said Lloyd Austin".
+SPEAKER_RE = re.compile(
+    r"\b(?:sag(?:t|te|ten)|erklärt(?:e|en)?|betont(?:e|en)?|so|said|says|told|according\s+to)"
+    r"\s+(?:(?:der|die|das|ein|eine|the|a)\s+)?"
+    r"[A-ZÄÖÜ][\w.-]*(?:\s+(?:(?:von|des|der|de|van)\s+)?[A-ZÄÖÜ][\w.-]*)*"
+)
 QUOTE_RE = re.compile(r"„[^“”\"]{3,}[“”\"]|“[^”“]{3,}”|\"[^\"]{3,}\"|»[^«]{3,}«|«[^»]{3,}»")
 NAME_RE = re.compile(
     r"\b[A-ZÄÖÜ][\w’'-]+(?:\s+(?:von|van|de|der|bin|al|[A-ZÄÖÜ]\.)?\s*[A-ZÄÖÜ][\w’'-]+){1,3}"
@@ -74,8 +81,7 @@ def evidence(kind: str, text: str) -> list[Span]:
     if kind == "time":
         return _spans(TIME_RE, text)
     if kind == "statement":
-        quotes = _spans(QUOTE_RE, text)
-        return quotes or _spans(SPEECH_RE, text)
+        return _spans(SPEAKER_RE, text) or _spans(QUOTE_RE, text) or _spans(SPEECH_RE, text)
     if kind == "person":
         return [s for s in _spans(NAME_RE, text) if s.start > 0] or _spans(NAME_RE, text)
     if kind == "place":
@@ -89,3 +95,15 @@ def evidence(kind: str, text: str) -> list[Span]:
 def _clause_end(text: str, start: int) -> int:
     m = re.compile(r"[,;:.!?–]").search(text, start + 4)
     return m.start() if m else len(text)
+
+
+def strength(kind: str, text: str, spans: list[Span]) -> float:
+    """0-1: how strongly the evidence found in `text` answers a question of `kind`."""
+    if not spans:
+        return 0.0
+    if kind == "statement":
+        # A real quotation has a few words; "Beweise" in quotes is not a statement.
+        quoted = any(len(m.group().split()) >= 4 for m in QUOTE_RE.finditer(text))
+        spoken = bool(SPEECH_RE.search(text))
+        return 1.0 if quoted and spoken else 0.7 if quoted else 0.4
+    return 1.0

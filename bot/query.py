@@ -36,8 +36,9 @@ def build_query(question: Question, language: str) -> list[QueryGroup]:
 
     if question.language == language:
         for word in question.focus:
+            joined = _with_particle(question, word, language)
             for term in target.token_terms(word):
-                add((term,), word)
+                add((term, *joined) if joined and term not in joined else (term,), word)
         return groups
 
     source = analyzer(question.language)
@@ -51,3 +52,10 @@ def build_query(question: Question, language: str) -> list[QueryGroup]:
                     terms.append(term)
         add(tuple(terms), word)
     return groups
+
+
+def _with_particle(question: Question, word: str, language: str) -> tuple[str, ...]:
+    """Terms of a separable verb rejoined with its particle ("treffen … ein")."""
+    if not question.particle or not word.islower() or fold(word) == question.particle:
+        return ()
+    return analyzer(language).token_terms(question.particle + word)[:1]

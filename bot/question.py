@@ -86,6 +86,7 @@ class Question:
     kind: str
     focus: tuple[str, ...]  # content words as written (no stop or question words)
     words: int
+    particle: str | None = None  # German separable particle closing the question ("ein")
 
 
 def detect_language(text: str, candidates: tuple[str, ...] = LANGUAGES) -> str:
@@ -125,5 +126,23 @@ def analyse(text: str, languages: tuple[str, ...] = LANGUAGES) -> Question:
     stops = stop_words(language)
     words = [m.group() for m in TOKEN_RE.finditer(text)]
     focus = tuple(w for w in words if fold(w) not in stops)
-    return Question(text=text, language=language, kind=question_kind(text, language),
-                    focus=focus, words=len(words))
+    kind = question_kind(text, language)
+    if kind == "statement":
+        # "Was sagt Russland?": the verb asks for a statement; the answer rarely repeats it.
+        content = tuple(w for w in focus if not _SAYING.fullmatch(w))
+        focus = content or focus
+    particle = None
+    if language == "de" and len(words) > 2 and fold(words[-1]) in _PARTICLES:
+        particle = fold(words[-1])  # "Wann treffen die Soldaten ein?" -> eintreffen
+    return Question(text=text, language=language, kind=kind, focus=focus, words=len(words),
+                    particle=particle)
+
+
+_SAYING = re.compile(
+    r"(?i)sag(t|te|ten|en)?|gesagt|meint|meinen|äußert|say|says|said|saying|think|thinks|tell|"
+    r"tells|told"
+)
+_PARTICLES = frozenset(
+    "ab an auf aus bei ein fest her hin los mit nach vor weg zu zurück zusammen statt teil "
+    "fort heraus hinaus vorbei weiter".split()
+)
