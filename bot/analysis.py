@@ -19,6 +19,7 @@ import simplemma
 import Stemmer
 
 from bot.compounds import split_compound
+from bot.wordfreqs import zipf
 
 LANGUAGES = ("de", "en")
 _STEMMER_NAMES = {"de": "german", "en": "english"}
@@ -27,6 +28,10 @@ _STEMMER_NAMES = {"de": "german", "en": "english"}
 # or apostrophes. "22.10." and "1.500" stay one token each; "z. B." is two.
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-‐‑'’]\w+)*")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+# Weak participles with an optional separable prefix: ab-ge-feuer-t, ein-ge-setz-t.
+_PARTICIPLE_RE = re.compile(
+    r"(ab|an|auf|aus|bei|ein|fest|her|hin|los|mit|nach|vor|weg|zu|zurück|zusammen|)ge(\w{3,}?)e?t"
+)
 _JOINERS_RE = re.compile(r"[-‐‑'’_]")
 
 
@@ -118,7 +123,7 @@ class Analyzer:
             return ()
         if folded.isdigit():
             return (folded,)
-        lemma = simplemma.lemmatize(word, lang=self.language)
+        lemma = self.lemma(word)
         if fold(lemma) in self._stops:
             return ()  # "wurde" -> "werden", "hatte" -> "haben"
         out = [str(self._stemmer.stemWord(fold(lemma)))]
@@ -135,8 +140,20 @@ class Analyzer:
 
     def stem(self, word: str) -> str:
         """Lemma (when simplemma knows the form) reduced to its Snowball stem, folded."""
-        lemma = simplemma.lemmatize(word, lang=self.language)
-        return str(self._stemmer.stemWord(fold(lemma)))
+        return str(self._stemmer.stemWord(fold(self.lemma(word))))
+
+    def lemma(self, word: str) -> str:
+        """simplemma's lemma; for German weak participles it misses
+        ("abgefeuert", "eingesetzt") the infinitive, when that is a known word."""
+        lemma = str(simplemma.lemmatize(word, lang=self.language))
+        if self.language == "de" and lemma == word and word.islower():
+            m = _PARTICIPLE_RE.fullmatch(word)
+            if m:
+                stem = m.group(2)
+                infinitive = m.group(1) + stem + ("n" if stem.endswith(("er", "el")) else "en")
+                if zipf(infinitive, "de") >= 1.5:
+                    return infinitive
+        return lemma
 
 
 @lru_cache(maxsize=8)

@@ -93,3 +93,8 @@ def test_fold_keeps_umlauts_strips_other_accents() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="no analyzer"):
         Analyzer("xx")
+
+
+def test_weak_participles_meet_their_infinitive(de: Analyzer) -> None:
+    assert de.terms("abgefeuert") == de.terms("abfeuern")
+    assert de.terms("gesagt") == de.terms("sagen")
