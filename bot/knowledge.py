@@ -59,9 +59,15 @@ def bundled_knowledge() -> Path:
 
 
 def default_knowledge() -> Path:
-    """NEWSBOT_KNOWLEDGE if set, else the bundled articles."""
+    """NEWSBOT_KNOWLEDGE if set, else ./knowledge if there is one (where `newsbot add`
+    writes), else the bundled articles."""
     env = os.environ.get("NEWSBOT_KNOWLEDGE")
-    return Path(env) if env else bundled_knowledge()
+    if env:
+        return Path(env)
+    here = Path("knowledge")
+    if here.is_dir():
+        return here.resolve()
+    return bundled_knowledge()
 
 
 def knowledge_files(path: Path) -> list[Path]:
