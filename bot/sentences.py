@@ -34,7 +34,8 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"“”’'»«›‹)\]]*(?=\s+)")
 _WORD_BEFORE = re.compile(r"(\w+)\.?$")
 _NEXT_WORD = re.compile(r"\s*(\w+)")
 _QUOTE_RE = re.compile("[„«“»”\"]")
-_WINDOW = 64  # characters before a full stop that decide whether it ends a sentence
+_INNER_DOTS = re.compile(r"\b\w\.\w\.?$")
+_WINDOW = 24  # characters before a full stop that decide whether it ends a sentence
 
 
 def _quote_depth_at(text: str) -> list[int]:
@@ -105,7 +106,7 @@ def _is_boundary(text: str, end: int, mark: str, nxt: str, language: str) -> boo
     if nxt_word and nxt_word.group(1).lower() in MONTHS:
         return False
     # "U.S." / "z.B." style abbreviations with inner dots
-    return not re.search(r"\b\w\.\w\.?$", before)
+    return not _INNER_DOTS.search(before)
 
 
 def split_sentences(text: str, language: str = "de") -> list[Span]:
