@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.analysis import analyzer
+from bot.analysis import TOKEN_RE, analyzer
 from bot.errors import KnowledgeError
 from bot.index import BM25Index
 from bot.knowledge import knowledge_files, load, load_jsonl, load_yaml
@@ -103,22 +103,29 @@ def _meta(article: Article) -> dict[str, Any]:
     }
 
 
-def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> Segment:
-    """Passages, sentences and postings of `articles` (numbered from 0)."""
+@dataclass
+class Tokens:
+    """One language's tokens of some passages, before analysis."""
+
+    words: list[str]  # distinct tokens; a token's id is its place here
+    stream: list[int]  # token ids of all passages, in order
+    counts: list[int]  # tokens per passage
+    members: list[int]  # the passages (numbers in the segment)
+
+
+def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
+    """Passages and sentences of `articles` (numbered from 0), and their raw tokens."""
     seg = Segment()
-    token_ids: dict[str, dict[str, tuple[int, ...]]] = {}
-    vocabs: dict[str, dict[str, int]] = {}
-    stream: dict[str, list[int]] = {}
-    lengths: dict[str, list[int]] = {}
-    members: dict[str, list[int]] = {}
-    done = 0
+    scans: dict[str, Tokens] = {}
+    ids: dict[str, dict[str, int]] = {}
+    findall = TOKEN_RE.findall
     for article in articles:
-        lang = analyzer(article.language)
-        cache = token_ids.setdefault(article.language, {})
-        vocab = vocabs.setdefault(article.language, {})
-        ids = stream.setdefault(article.language, [])
-        lens = lengths.setdefault(article.language, [])
-        member = members.setdefault(article.language, [])
+        scan = scans.get(article.language)
+        if scan is None:
+            scan = scans[article.language] = Tokens([], [], [], [])
+            ids[article.language] = {}
+        known = ids[article.language]
+        add = known.setdefault
         para_base = len(seg.para_text)
         for paragraph in article.paragraphs:
             seg.para_text.append(paragraph.text.encode("utf-8"))
@@ -140,41 +147,63 @@ def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> S
             for span in passage.sentences:
                 seg.sents.extend((span.start, span.end))
             seg.sent_off.append(len(seg.sents) // 2)
-            member.append(len(seg.pass_para) - 1)
-            before = len(ids)
-            for m in _TOKEN_FINDITER(index_text(passage, article)):
-                tok = m.group()
-                got = cache.get(tok)
-                if got is None:
-                    got = tuple(vocab.setdefault(t, len(vocab)) for t in lang.token_terms(tok))
-                    cache[tok] = got
-                ids.extend(got)
-            lens.append(len(ids) - before)
-            done += 1
-            if progress is not None and done % 1000 == 0:
-                progress(1000)
+            scan.members.append(len(seg.pass_para) - 1)
+            toks = findall(index_text(passage, article))
+            scan.stream.extend([add(t, len(known)) for t in toks])
+            scan.counts.append(len(toks))
         seg.articles.append(_meta(article))
         seg.art_para.append(len(seg.para_text))
         seg.art_pass.append(len(seg.pass_para))
+    for language, scan in scans.items():
+        scan.words = list(ids[language])
+    return seg, scans
+
+
+def _analyse_words(job: tuple[str, list[str]]) -> list[tuple[str, ...]]:
+    """The terms of each token."""
+    language, words = job
+    lang = analyzer(language)
+    return [lang.token_terms(w) for w in words]
+
+
+def _index(
+    seg: Segment, language: str, words: list[str], analysed: list[tuple[str, ...]],
+    stream: I64, counts: I64, members: I32,
+) -> None:
+    """Postings for one language from its token stream and each token's terms."""
+    vocab: dict[str, int] = {}
+    tok_len = np.fromiter((len(t) for t in analysed), dtype=np.int64, count=len(analysed))
+    flat = [vocab.setdefault(term, len(vocab)) for terms in analysed for term in terms]
+    tok_terms = np.asarray(flat, dtype=np.int64)
+    tok_off = np.zeros(len(analysed) + 1, dtype=np.int64)
+    np.cumsum(tok_len, out=tok_off[1:])
+    lens = tok_len[stream]  # terms of each token occurrence
+    total = int(lens.sum())
+    firsts = np.cumsum(lens) - lens  # where each occurrence's terms start in the output
+    pick = np.arange(total, dtype=np.int64) - np.repeat(firsts - tok_off[stream], lens)
+    term_ids = tok_terms[pick]
+    doc_terms = _terms_per_doc(lens, counts)
+    seg.postings[language] = _postings(
+        list(vocab), term_ids, doc_terms, members, dict(zip(words, analysed, strict=True)))
+
+
+def _terms_per_doc(lens: I64, counts: I64) -> I64:
+    """Sum of `lens` over consecutive runs of `counts` tokens (runs may be empty)."""
+    csum = np.concatenate(([0], np.cumsum(lens)))
+    bounds = np.concatenate(([0], np.cumsum(counts)))
+    return (csum[bounds[1:]] - csum[bounds[:-1]]).astype(np.int64)
+
+
+def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> Segment:
+    """Passages, sentences and postings of `articles`, in this process."""
+    seg, scans = _scan(articles)
+    for language, scan in scans.items():
+        _index(seg, language, scan.words, _analyse_words((language, scan.words)),
+               np.asarray(scan.stream, dtype=np.int64), np.asarray(scan.counts, dtype=np.int64),
+               np.asarray(scan.members, dtype=np.int32))
     if progress is not None:
-        progress(done % 1000)
-    for language, vocab in vocabs.items():
-        terms = list(vocab)
-        tokens = {tok: tuple(terms[i] for i in got) for tok, got in token_ids[language].items()}
-        seg.postings[language] = _postings(
-            terms, np.asarray(stream[language], dtype=np.int64),
-            np.asarray(lengths[language], dtype=np.int64),
-            np.asarray(members[language], dtype=np.int32), tokens)
+        progress(len(seg.pass_para))
     return seg
-
-
-def _token_finditer() -> Callable[[str], Iterable[Any]]:
-    from bot.analysis import TOKEN_RE
-
-    return TOKEN_RE.finditer
-
-
-_TOKEN_FINDITER = _token_finditer()
 
 
 def _postings(
@@ -280,35 +309,65 @@ def _empty_postings() -> Postings:
 _WORK: list[Article] = []
 
 
-def _analyse_range(bounds: tuple[int, int]) -> Segment:
-    return _analyse(_WORK[bounds[0]:bounds[1]])
+def _scan_range(bounds: tuple[int, int]) -> tuple[Segment, dict[str, Tokens]]:
+    return _scan(_WORK[bounds[0]:bounds[1]])
 
 
 def build_segment(
     articles: Sequence[Article], progress: Progress | None = None, workers: int | None = None,
 ) -> Segment:
-    """Analyse `articles` into one segment, on all cores when there are many."""
+    """Analyse `articles` into one segment, on all cores when there are many.
+
+    Workers split the passages and collect their tokens; each distinct token is then
+    analysed once (also split over the workers), and the postings are made with numpy.
+    """
     n_passages = sum(len(a.paragraphs) for a in articles)
     workers = workers or min(os.cpu_count() or 1, 8)
     if workers < 2 or n_passages < PARALLEL_MIN or sys.platform == "win32":
         return _analyse(articles, progress)
     global _WORK
     _WORK = list(articles)
+    for language in sorted({a.language for a in articles}):
+        analyzer(language).token_terms("Haus")  # load lemma data once, before the fork
     chunks = workers * 4
     cuts = [len(articles) * i // chunks for i in range(chunks + 1)]
     bounds = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
+    seg = Segment()
+    known: dict[str, dict[str, int]] = {}
+    streams: dict[str, list[I64]] = {}
+    counts: dict[str, list[I64]] = {}
+    members: dict[str, list[I32]] = {}
     ctx = multiprocessing.get_context("fork")
     try:
         with ctx.Pool(workers) as pool:
-            parts = pool.imap(_analyse_range, bounds)
-            seg: Segment | None = None
-            for (lo, hi), part in zip(bounds, parts, strict=True):
-                seg = part if seg is None else merge(seg, part)
+            for part, scans in pool.imap(_scan_range, bounds):
+                shift = len(seg.pass_para)
+                seg = merge(seg, part)
+                for language, scan in scans.items():
+                    ids = known.setdefault(language, {})
+                    remap = np.fromiter((ids.setdefault(w, len(ids)) for w in scan.words),
+                                        dtype=np.int64, count=len(scan.words))
+                    streams.setdefault(language, []).append(
+                        remap[np.asarray(scan.stream, dtype=np.int64)])
+                    counts.setdefault(language, []).append(np.asarray(scan.counts, np.int64))
+                    members.setdefault(language, []).append(
+                        np.asarray(scan.members, dtype=np.int32) + shift)
                 if progress is not None:
-                    progress(sum(len(a.paragraphs) for a in articles[lo:hi]))
+                    progress(len(part.pass_para))
+            jobs: list[tuple[str, list[str]]] = []
+            for language, ids in known.items():
+                words = list(ids)
+                step = max(1, len(words) // (workers * 4) + 1)
+                jobs.extend((language, words[k:k + step]) for k in range(0, len(words), step))
+            results = pool.map(_analyse_words, jobs)
     finally:
         _WORK = []
-    return seg if seg is not None else Segment()
+    for language, ids in known.items():
+        analysed = [t for (lang, _), got in zip(jobs, results, strict=True)
+                    if lang == language for t in got]
+        _index(seg, language, list(ids), analysed, np.concatenate(streams[language]),
+               np.concatenate(counts[language]), np.concatenate(members[language]))
+    return seg
 
 
 # -- the store: read access to the arrays, in memory or memory-mapped -----------------
