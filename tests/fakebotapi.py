@@ -8,6 +8,21 @@ HTTP status (400, 401, 403, 409, 429 with ``parameters.retry_after``).
 Tests queue updates for getUpdates (`private`, `group`, `channel`, `inline`, `press`
 build realistic ones, entities included), inject faults with `fail`, and wait for the
 bot's calls with `wait_for`.
+
+Faults, for the robustness tests and the load benchmark:
+
+- `fail(method, status, retry_after=...)`: an error answer (429, 403, 400, 409 also for
+  getUpdates, 500, 502, ...); `fail(method, RESET)` closes the connection without an answer,
+  and with ``accept=True`` only after doing the call (the message *was* sent);
+- `slow(method, seconds)`: do the call, then answer late (slower than the client timeout);
+- `delete(message)`: the message is gone; a reply to it is refused with 400 "message to be
+  replied not found" unless the bot allows sending without the reply;
+- `redeliver(update)`: deliver the same update_id once more (as Telegram does after a
+  missed confirmation or a webhook retry);
+- `chaos(...)`: random faults on every call and random repeats of updates, seeded.
+
+`delivered(...)` lists the calls Telegram carried out: answered with 200, or accepted
+before the answer was lost.
 """
 
 from __future__ import annotations
@@ -16,7 +31,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import re
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,6 +58,8 @@ INT_PARAMS = {
 }
 TEXT_PARAMS = {"text", "caption", "query", "data", "description", "title"}
 LONG_POLL_CAP = 0.5  # seconds a getUpdates call may hang, whatever timeout it asks for
+RESET = 0  # a "status" that closes the connection without any answer
+REPLIED_NOT_FOUND = "Bad Request: message to be replied not found"
 
 Json = dict[str, Any]
 
@@ -50,8 +70,10 @@ class Call:
 
     method: str
     params: Json
-    status: int = 200
+    status: int = 200  # RESET (0) if the connection was closed without an answer
     result: Any = None
+    accepted: bool = False  # carried out, even if its answer was an error or lost
+    at: float = field(default_factory=time.monotonic)  # when it was carried out or refused
 
     @property
     def ok(self) -> bool:
@@ -69,6 +91,30 @@ class Fault:
     retry_after: int | None = None
     chat_id: int | None = None
     description: str = ""
+    delay: float = 0.0  # seconds to wait before answering
+    accept: bool = False  # carry the call out before failing (a lost answer)
+
+
+@dataclass
+class Chaos:
+    """Random faults: each call of `methods` fails with a status at its rate."""
+
+    rates: dict[int, float]  # status (RESET, 429, 500, 502, ...) -> probability
+    methods: frozenset[str]
+    retry_after: int = 1
+    duplicates: float = 0.0  # probability that an update is delivered twice
+    rng: random.Random = field(default_factory=random.Random)
+
+    def pick(self, method: str) -> Fault | None:
+        if method not in self.methods:
+            return None
+        roll = self.rng.random()
+        for status, rate in self.rates.items():
+            if roll < rate:
+                retry_after = self.retry_after if status == 429 else None
+                return Fault(method, status, 1, retry_after)
+            roll -= rate
+        return None
 
 
 @dataclass
@@ -85,6 +131,10 @@ class FakeBotAPI:
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     long_poll: bool = True  # set False before stopping the bot, so it stops at once
     _server: ThreadingHTTPServer | None = None
+    _redeliver: list[Json] = field(default_factory=list)
+    _deleted: set[tuple[int, int]] = field(default_factory=set)
+    _chaos: Chaos | None = None
+    queued_at: dict[int, float] = field(default_factory=dict)  # update_id -> when queued
 
     # ---- life cycle -------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -133,8 +183,60 @@ class FakeBotAPI:
         with self._lock:
             update = {"update_id": next(self._update_ids), **update}
             self._updates.append(update)
+            self.queued_at[update["update_id"]] = time.monotonic()
             self._lock.notify_all()
         return update
+
+    def last_update(self) -> Json:
+        """The update queued last (to deliver it again with `redeliver`)."""
+        with self._lock:
+            update_id = max(self.queued_at)
+            return next(u for u in self._updates if u["update_id"] == update_id)
+
+    def redeliver(self, update: Json) -> None:
+        """Deliver `update` (same update_id) once more with the next getUpdates."""
+        with self._lock:
+            self._redeliver.append(update)
+            self._lock.notify_all()
+
+    def delete(self, message: Json) -> None:
+        """Delete `message`: replies to it now need allow_sending_without_reply."""
+        with self._lock:
+            self._deleted.add((message["chat"]["id"], message["message_id"]))
+
+    def slow(
+        self, method: str, seconds: float, *, times: int = 1, chat_id: int | None = None
+    ) -> None:
+        """Carry out the next `times` calls of `method`, but answer only after `seconds`."""
+        with self._lock:
+            self._faults.append(Fault(method, 200, times, None, chat_id, delay=seconds))
+
+    def chaos(
+        self,
+        rates: dict[int, float],
+        *,
+        methods: tuple[str, ...] = ("sendMessage",),
+        duplicates: float = 0.0,
+        retry_after: int = 1,
+        seed: int = 7,
+    ) -> None:
+        """From now on fail calls of `methods` at random (status -> rate), seeded."""
+        with self._lock:
+            self._chaos = Chaos(
+                rates, frozenset(methods), retry_after, duplicates, random.Random(seed)
+            )
+
+    def calm(self) -> None:
+        """Stop the random faults of `chaos`."""
+        with self._lock:
+            self._chaos = None
+
+    def delivered(self, method: str, **match: Any) -> list[Call]:
+        """Calls of `method` with `match` that were carried out, answer lost or not."""
+        with self._lock:
+            return [
+                c for c in self.calls if c.method == method and c.accepted and _matches(c, match)
+            ]
 
     def fail(
         self,
@@ -145,10 +247,16 @@ class FakeBotAPI:
         retry_after: int | None = None,
         chat_id: int | None = None,
         description: str = "",
+        accept: bool = False,
     ) -> None:
-        """Answer the next `times` calls of `method` (to `chat_id`, if given) with an error."""
+        """Answer the next `times` calls of `method` (to `chat_id`, if given) with an error.
+
+        `status` RESET closes the connection without an answer; `accept` carries the call
+        out first, so only the answer is lost.
+        """
+        fault = Fault(method, status, times, retry_after, chat_id, description, accept=accept)
         with self._lock:
-            self._faults.append(Fault(method, status, times, retry_after, chat_id, description))
+            self._faults.append(fault)
 
     def sent(self, method: str, **match: Any) -> list[Call]:
         """Successful calls of `method` whose params contain `match`."""
@@ -275,31 +383,66 @@ class FakeBotAPI:
             )
             return
         params = _params(body, request.headers.get("Content-Type", ""))
+        fault = self._take_fault(method, params)
         if method == "getUpdates":
-            self._reply(request, 200, {"ok": True, "result": self._get_updates(params)})
+            if fault is not None and fault.status != 200:
+                self._fail(request, Call(method, params), fault)
+            else:
+                self._reply(request, 200, {"ok": True, "result": self._get_updates(params)})
             return
         call = Call(method, params)
-        fault = self._take_fault(method, params) or _telegram_would_refuse(method, params)
-        if fault is not None:
-            call.status = fault.status
-            payload: Json = {
-                "ok": False,
-                "error_code": fault.status,
-                "description": fault.description or _DESCRIPTIONS.get(fault.status, "Error"),
-            }
-            if fault.retry_after is not None:
-                payload["parameters"] = {"retry_after": fault.retry_after}
-        else:
-            try:
-                call.result = self._result(method, params)
-            except KeyError:
-                call.status = 404
-                payload = {"ok": False, "error_code": 404, "description": "Not Found"}
-            else:
-                payload = {"ok": True, "result": call.result}
+        if fault is not None and fault.status != 200 and not fault.accept:
+            self._fail(request, call, fault)
+            return
+        refusal = _telegram_would_refuse(method, params) or self._reply_refused(method, params)
+        if refusal is not None:
+            self._fail(request, call, refusal)
+            return
+        try:
+            call.result = self._result(method, params)
+        except KeyError:
+            self._fail(request, call, Fault(method, 404, 1, description="Not Found"))
+            return
+        call.accepted = True
+        if fault is not None and fault.status != 200:  # carried out, but the answer is lost
+            self._fail(request, call, fault)
+            return
         with self._lock:
             self.calls.append(call)
-        self._reply(request, call.status, payload)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        self._reply(request, 200, {"ok": True, "result": call.result})
+
+    def _fail(self, request: BaseHTTPRequestHandler, call: Call, fault: Fault) -> None:
+        """Record `call` as failed and answer it with `fault` (or drop the connection)."""
+        call.status, call.at = fault.status, time.monotonic()
+        with self._lock:
+            self.calls.append(call)
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.status == RESET:
+            _reset(request)
+            return
+        payload: Json = {
+            "ok": False,
+            "error_code": fault.status,
+            "description": fault.description or _DESCRIPTIONS.get(fault.status, "Error"),
+        }
+        if fault.retry_after is not None:
+            payload["parameters"] = {"retry_after": fault.retry_after}
+        self._reply(request, fault.status, payload)
+
+    def _reply_refused(self, method: str, params: Json) -> Fault | None:
+        """400 for a reply to a deleted message, as Telegram does without the allow flag."""
+        reply_to = params.get("reply_parameters") or {}
+        if method != "sendMessage" or not isinstance(reply_to, dict):
+            return None
+        target = (params.get("chat_id"), reply_to.get("message_id"))
+        with self._lock:
+            gone = target in self._deleted
+        if gone and not reply_to.get("allow_sending_without_reply"):
+            return Fault(method, 400, 1, description=REPLIED_NOT_FOUND)
+        return None
 
     def _reply(self, request: BaseHTTPRequestHandler, status: int, payload: Json) -> None:
         data = json.dumps(payload).encode()
@@ -317,7 +460,7 @@ class FakeBotAPI:
                 if fault.method == method and fault.times > 0 and chat_ok:
                     fault.times -= 1
                     return fault
-        return None
+            return self._chaos.pick(method) if self._chaos else None
 
     def _get_updates(self, params: Json) -> list[Json]:
         offset = int(params.get("offset") or 0)
@@ -325,9 +468,14 @@ class FakeBotAPI:
         deadline = time.monotonic() + wait
         with self._lock:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            while not self._updates and time.monotonic() < deadline:
+            while not self._updates and not self._redeliver and time.monotonic() < deadline:
                 self._lock.wait(deadline - time.monotonic())
-            return list(self._updates[: int(params.get("limit") or 100)])
+            again, self._redeliver = self._redeliver, []
+            batch = list(self._updates[: int(params.get("limit") or 100)])
+            if self._chaos and self._chaos.duplicates:
+                rng, rate = self._chaos.rng, self._chaos.duplicates
+                self._redeliver = [u for u in batch if rng.random() < rate]
+            return again + batch  # repeats first: the offset follows the newest update
 
     def _result(self, method: str, params: Json) -> Any:
         if method == "getMe":
@@ -390,7 +538,17 @@ _DESCRIPTIONS = {
     403: "Forbidden: bot was blocked by the user",
     409: "Conflict: terminated by other getUpdates request",
     429: "Too Many Requests: retry later",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
 }
+
+
+def _reset(request: BaseHTTPRequestHandler) -> None:
+    """Close the connection at once (RST), without a byte of answer."""
+    request.close_connection = True
+    with contextlib.suppress(OSError):
+        request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        request.connection.close()
 
 
 def _telegram_would_refuse(method: str, params: Json) -> Fault | None:

@@ -15,7 +15,6 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,13 +24,15 @@ from telegram.ext import (
     MessageHandler,
     PersistenceInput,
     PicklePersistence,
+    TypeHandler,
     filters,
 )
 
 from bot.errors import NewsbotError
-from bot.telegram import admin, buttons, handlers, logs
+from bot.telegram import admin, buttons, handlers, logs, updates
 from bot.telegram.commands import register_commands
 from bot.telegram.config import Config
+from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.telegram.limits import QuestionLimiter
 from bot.telegram.state import STATE_KEY, AnswerEngine, BotState
 
@@ -47,10 +48,17 @@ ALLOWED_UPDATES = [
 EXIT_OK, EXIT_TELEGRAM, EXIT_CONFIG = 0, 1, 2
 
 
-def build_application(config: Config, engine: AnswerEngine, token: str) -> AnyApplication:
-    """The bot: handlers, defaults, flood control and command menus, ready to run."""
+def build_application(
+    config: Config,
+    engine: AnswerEngine,
+    token: str,
+    *,
+    delivery: DeliveryPolicy | None = None,
+) -> AnyApplication:
+    """The bot: handlers, defaults, flood control, retries and command menus, ready to run."""
     logs.redact(token)
     logs.quiet_http_clients()
+    delivery = delivery or DeliveryPolicy(flood_retries=config.rate_limit.max_retries)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -60,10 +68,12 @@ def build_application(config: Config, engine: AnswerEngine, token: str) -> AnyAp
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=config.rate_limit.max_retries))
+        .rate_limiter(RetryingRateLimiter(delivery))
         .concurrent_updates(True)
         .post_init(register_commands)
     )
+    if delivery.read_timeout is not None:
+        builder = builder.read_timeout(delivery.read_timeout)
     urls = config.base_urls()
     if urls:
         builder = builder.base_url(urls[0]).base_file_url(urls[1])
@@ -84,6 +94,7 @@ def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset
     groups = message & filters.ChatType.GROUPS
     text = filters.TEXT & ~filters.COMMAND
     admin_link = private & text & filters.User(user_id=admins) & filters.Regex(admin.LINK)
+    application.add_handler(TypeHandler(Update, updates.drop_repeated), group=-1)
     application.add_handlers(
         [
             CommandHandler("start", handlers.start, filters=message),
@@ -132,13 +143,15 @@ def serve(
     try:
         if webhook_url:
             path = config.webhook.path or urlparse(webhook_url).path.strip("/")
+            secret = config.webhook_secret()
+            logs.redact(secret)  # setWebhook's parameters are logged at DEBUG level
             logger.info("serving a webhook on %s:%s/%s", listen, port, path)
             application.run_webhook(
                 listen=listen,
                 port=port,
                 url_path=path,
                 webhook_url=webhook_url,
-                secret_token=config.webhook_secret(),
+                secret_token=secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:

@@ -22,7 +22,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import CallbackContext
 
 from bot.models import Source
@@ -37,6 +37,8 @@ Context = CallbackContext[Any, Any, Any, Any]
 INLINE_CACHE_SECONDS = 300
 HELP_START_PARAMETER = "help"
 AUTOANSWER_KEY = "autoanswer"
+MAX_QUESTION = 1000  # characters; a longer text gets a friendly request for a question
+REPLIED_NOT_FOUND = "message to be replied not found"
 
 
 def user_language(user: User | None) -> str:
@@ -46,11 +48,20 @@ def user_language(user: User | None) -> str:
 
 async def reply(message: Message, html_text: str, **kwargs: Any) -> Message:
     """Reply to `message` in its chat and forum topic, even if it was deleted meanwhile."""
-    return await message.reply_html(
-        html_text,
-        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-        **kwargs,
-    )
+    try:
+        return await message.reply_html(
+            html_text,
+            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+            **kwargs,
+        )
+    except BadRequest as error:
+        if REPLIED_NOT_FOUND not in str(error).lower():
+            raise
+    logger.info(
+        "message %s in chat %s is gone; answering without quoting it",
+        message.message_id, message.chat.id,
+    )  # fmt: skip
+    return await message.reply_html(html_text, do_quote=False, **kwargs)
 
 
 async def send_answer(message: Message, question: str, offset: int, st: BotState) -> bool:
@@ -74,6 +85,13 @@ async def ask_engine(message: Message, question: str, user: User | None, st: Bot
     verdict = st.limiter.check(user.id if user else message.chat.id)
     if verdict is Verdict.WARN:
         await reply(message, text(user_language(user), "too_many"))
+    elif verdict is Verdict.ANSWER and len(question) > MAX_QUESTION:
+        example = html.escape(st.config.examples[0])
+        too_long = text(
+            user_language(user), "too_long", length=len(question), limit=MAX_QUESTION,
+            example=example,
+        )  # fmt: skip
+        await reply(message, too_long)
     elif verdict is Verdict.ANSWER:
         await send_answer(message, question, 0, st)
 
@@ -287,6 +305,14 @@ async def error_handler(update: object, context: Context) -> None:
         return
     if isinstance(error, RetryAfter):
         logger.warning("flood limit for %s even after retries: %s", where, error)
+        return
+    if isinstance(error, Conflict):
+        logger.warning(
+            "another bot instance uses this token (%s); stop it, only one may poll", error
+        )
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        logger.warning("no answer delivered for %s: %s", where, error)
         return
     logger.error("error while handling %s", where, exc_info=error)
     if isinstance(error, TelegramError) or not isinstance(update, Update):

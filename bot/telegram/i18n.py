@@ -41,6 +41,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ask_usage": "Ask like this: <code>/ask {example}</code>",
         "too_many": ("You are asking faster than I can read — please wait a minute and ask again."),
+        "too_long": (
+            "That is a long text ({length} characters). Please ask a short question, "
+            "at most {limit} characters, e.g. <code>{example}</code>"
+        ),
         "text_only": "Please send your question as text.",
         "error": "Sorry, something went wrong on my side. Please try again later.",
         "more": "More",
@@ -117,6 +121,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ask_usage": "Frag so: <code>/ask {example}</code>",
         "too_many": "Du fragst schneller, als ich lesen kann — bitte warte eine Minute.",
+        "too_long": (
+            "Das ist ein langer Text ({length} Zeichen). Bitte stell eine kurze Frage, "
+            "höchstens {limit} Zeichen, z. B. <code>{example}</code>"
+        ),
         "text_only": "Bitte schick mir deine Frage als Text.",
         "error": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuch es später.",
         "more": "Mehr",
