@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +31,7 @@ class BM25Index:
         vocab: dict[str, int],
         offsets: npt.NDArray[np.int64],
         doc_ids: npt.NDArray[np.int32],
-        tfs: npt.NDArray[np.float32],
+        tfs: npt.NDArray[Any],
         doc_len: npt.NDArray[np.float32],
         k1: float = 1.5,
         b: float = 0.75,
@@ -51,7 +52,10 @@ class BM25Index:
             self.norm = k1 * (1 - b + b * doc_len.astype(np.float64) / self.avgdl)
         else:
             self.norm = np.full(self.n_docs, k1, dtype=np.float64)
+        self._min_norm = float(self.norm.min()) if self.n_docs else k1
         self._buffer = np.zeros(self.n_docs, dtype=np.float64)
+        self._mark = np.zeros(self.n_docs, dtype=bool)
+        self._maxtf: FloatArray | None = None
         self._lock = threading.Lock()
 
     # -- building -------------------------------------------------------------------
@@ -108,7 +112,8 @@ class BM25Index:
             self.average_idf = 0.0
             return np.zeros(0, dtype=np.float64)
         idf = np.log(self.n_docs - df + 0.5) - np.log(df + 0.5)
-        self.average_idf = float(idf.sum() / len(idf))
+        # summed one after another in term order, as BM25Okapi does (not pairwise)
+        self.average_idf = float(np.cumsum(idf)[-1] / len(idf))
         return np.where(idf < 0, self.epsilon * self.average_idf, idf)
 
     def group_idf(self, term_ids: Sequence[int]) -> float:
@@ -158,15 +163,95 @@ class BM25Index:
     def top(
         self, groups: Sequence[Sequence[int]], k: int, weights: Sequence[float] | None = None,
     ) -> list[tuple[int, float]]:
-        """The k best documents as (document number, score), best first."""
-        docs, scores = self.score_groups(groups, weights)
-        if not len(docs):
+        """The k best documents as (document number, score), best first (ties: lower number).
+
+        Exact, but without scoring every matching document: groups are taken in order of
+        their largest possible contribution, and once the k-th best partial score beats
+        what the remaining groups could add at most, only the documents found so far
+        can be in the top k (MaxScore); their scores are then completed by lookups.
+        """
+        if k <= 0:
             return []
-        if len(docs) > k:
-            part = np.argpartition(-scores, k - 1)[:k]
-            docs, scores = docs[part], scores[part]
-        order = np.lexsort((docs, -scores))
-        return [(int(docs[i]), float(scores[i])) for i in order]
+        pruned = self._top_pruned(groups, k, weights)
+        if pruned is not None:
+            docs, scores = pruned
+        else:
+            docs, scores = self.score_groups(groups, weights)
+        return _best(docs, scores, k)
+
+    def _max_tf(self) -> FloatArray:
+        if self._maxtf is None:
+            if len(self.tfs):
+                self._maxtf = np.maximum.reduceat(
+                    np.asarray(self.tfs), self.offsets[:-1]).astype(np.float64)
+            else:
+                self._maxtf = np.zeros(len(self.vocab), dtype=np.float64)
+        return self._maxtf
+
+    def _top_pruned(
+        self, groups: Sequence[Sequence[int]], k: int, weights: Sequence[float] | None,
+    ) -> tuple[IntArray, FloatArray] | None:
+        live = [i for i, g in enumerate(groups) if g]
+        if not live:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        idf = {i: self.group_idf(groups[i]) * (weights[i] if weights is not None else 1.0)
+               for i in live}
+        if any(v < 0 for v in idf.values()) or self.n_docs == 0:
+            return None
+        k1 = self.k1
+        with self._lock:
+            max_tf = self._max_tf()
+            bound = {}
+            for i in live:
+                mt = float(sum(max_tf[t] for t in groups[i]))
+                bound[i] = idf[i] * (mt * (k1 + 1) / (mt + self._min_norm))
+            order = sorted(live, key=lambda i: -bound[i])
+            acc, mark = self._buffer, self._mark
+            parts: list[IntArray] = []
+            found = 0
+            done = 0
+            for done, i in enumerate(order, start=1):
+                docs, tf = self._postings(groups[i])
+                acc[docs] += idf[i] * (tf * (k1 + 1) / (tf + self.norm[docs]))
+                new = docs[~mark[docs]]
+                mark[new] = True
+                parts.append(new)
+                found += len(new)
+                rest = sum(bound[j] for j in order[done:])
+                if done < len(order) and found >= k:
+                    cand = np.concatenate(parts)
+                    kth = float(np.partition(acc[cand], found - k)[found - k])
+                    if kth > rest * (1 + 1e-9) + 1e-12:
+                        break
+            cand = np.concatenate(parts)
+            acc[cand] = 0.0
+            mark[cand] = False
+        cand.sort()
+        scores = np.zeros(len(cand), dtype=np.float64)
+        norm = self.norm[cand]
+        cand32 = cand.astype(self.doc_ids.dtype)
+        for i in live:  # exact scores, adding the groups in the caller's order
+            hit, tf = self._lookup(groups[i], cand32)
+            if len(tf):
+                part = np.zeros(len(cand), dtype=np.float64)
+                part[hit] = idf[i] * (tf * (k1 + 1) / (tf + norm[hit]))
+                scores += part
+        return cand, scores
+
+    def _lookup(self, group: Sequence[int], cand: npt.NDArray[Any]) -> tuple[
+            npt.NDArray[np.bool_], FloatArray]:
+        """Which of the sorted documents `cand` hold the group, and their frequencies."""
+        if len(group) == 1:
+            lo, hi = self.offsets[group[0]], self.offsets[group[0] + 1]
+            docs: npt.NDArray[Any] = self.doc_ids[lo:hi]
+            tfs: npt.NDArray[Any] = self.tfs[lo:hi]
+        else:
+            docs, tfs = self._postings(group)
+            docs = docs.astype(cand.dtype)
+        pos = np.searchsorted(docs, cand)
+        pos[pos == len(docs)] = 0
+        hit = docs[pos] == cand if len(docs) else np.zeros(len(cand), dtype=bool)
+        return hit, np.asarray(tfs[pos[hit]], dtype=np.float64)
 
     def get_scores(self, query: Sequence[str]) -> FloatArray:
         """Dense scores of every document, like BM25Okapi.get_scores (for parity checks)."""
@@ -178,3 +263,13 @@ class BM25Index:
             docs, tf = self._postings([tid])
             out[docs] += self.idf[tid] * (tf * (self.k1 + 1) / (tf + self.norm[docs]))
         return out
+
+
+def _best(docs: IntArray, scores: FloatArray, k: int) -> list[tuple[int, float]]:
+    """The k highest scores, best first; equal scores by document number."""
+    if len(docs) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))[:k]
+    return [(int(docs[i]), float(scores[i])) for i in order]

@@ -1,0 +1,106 @@
+"""Run the benchmark suite and print its tables (Markdown), as in docs/performance.md.
+
+    python -m benchmarks.run                       # 10k, 100k and 1M passages
+    python -m benchmarks.run --sizes 10k --skip bm25s,tantivy
+
+Corpora are generated once into benchmarks/data/<size>/ (see benchmarks.corpus). Each
+measurement runs in a fresh process (benchmarks.systems), so load times and memory
+are those of a new process. Nothing here asserts a time: it only reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.corpus import generate
+
+HERE = Path(__file__).resolve().parent
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+OTHERS = ("rank-bm25", "bm25s", "tantivy")
+
+
+def measure(system: str, data: Path) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "benchmarks.systems", system, str(data)],
+                          capture_output=True, text=True, cwd=HERE.parent, check=False)
+    if done.returncode != 0:
+        return {"system": system, "error": done.stderr.strip().splitlines()[-1:]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k,1m")
+    parser.add_argument("--skip", default="", help="comma-separated systems to leave out")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for size in args.sizes.split(","):
+        data = args.data / size
+        if not (data / "questions.jsonl").is_file():
+            print(f"generating {size} ...", file=sys.stderr)
+            generate(SIZES[size], data)
+        got: dict[str, dict[str, Any]] = {}
+        for system in ("newsbot-build", "newsbot", *OTHERS):
+            if system not in skip:
+                print(f"{size}: {system} ...", file=sys.stderr)
+                got[system] = measure(system, data)
+        results[size] = got
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1))
+    print(tables(results))
+
+
+def _f(value: Any, digits: int = 1) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, int | float) else "–"
+
+
+def tables(results: dict[str, dict[str, dict[str, Any]]]) -> str:
+    lines = [
+        "| passages | build s | on disk MB | load s (new process) | RSS serving MB "
+        "| answer p50 ms | answer p95 ms | answers/s | search p50 ms | search p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size, got in results.items():
+        b, n = got.get("newsbot-build", {}), got.get("newsbot", {})
+        a, s = n.get("answer", {}), n.get("search", {})
+        lines.append(
+            f"| {size} | {_f(b.get('build_s'))} | {_f(b.get('disk_mb'))} | "
+            f"{_f(n.get('load_s'), 2)} | {_f(n.get('rss_serving_mb'), 0)} | "
+            f"{_f(a.get('p50_ms'), 2)} | {_f(a.get('p95_ms'), 2)} | {_f(a.get('qps'), 0)} | "
+            f"{_f(s.get('p50_ms'), 2)} | {_f(s.get('p95_ms'), 2)} |")
+    lines += [
+        "",
+        "| passages | system | build s | RSS serving MB | top-10 p50 ms | top-10 p95 ms "
+        "| its p50 / newsbot full answer p50 | its p50 / newsbot search p50 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size, got in results.items():
+        n = got.get("newsbot", {})
+        answer = n.get("answer", {}).get("p50_ms")
+        search = n.get("search", {}).get("p50_ms")
+        for system in OTHERS:
+            r = got.get(system)
+            if r is None:
+                continue
+            if "error" in r:
+                lines.append(f"| {size} | {system} | error: {' '.join(r['error'])} |||||")
+                continue
+            p50 = r["search"]["p50_ms"]
+            lines.append(
+                f"| {size} | {system} | {_f(r.get('build_s'))} | {_f(r.get('rss_serving_mb'), 0)} "
+                f"| {_f(p50, 2)} | {_f(r['search']['p95_ms'], 2)} "
+                f"| {_f(p50 / answer if answer else None, 2)}× "
+                f"| {_f(p50 / search if search else None, 2)}× |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""One benchmark measurement in a fresh process, printed as one JSON object.
+
+    python -m benchmarks.systems newsbot-build DATA   # build the saved index
+    python -m benchmarks.systems newsbot DATA         # load it, answer every question
+    python -m benchmarks.systems rank-bm25 DATA       # BM25Okapi.get_scores, top 10
+    python -m benchmarks.systems bm25s DATA           # bm25s retrieve, top 10
+    python -m benchmarks.systems tantivy DATA         # tantivy search, top 10
+
+DATA is a folder made by benchmarks.corpus. Every system gets the same passages (the
+paragraphs of the articles) and the same questions, one at a time; the others use
+their own tokenisers. Times are wall-clock on one core; memory is the resident set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+WORD_RE = re.compile(r"\w+")
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def passages(data: Path) -> Iterator[str]:
+    with (data / "knowledge" / "corpus.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            yield from (p for p in json.loads(line)["text"].split("\n\n") if p.strip())
+
+
+def questions(data: Path, limit: int | None = None) -> list[str]:
+    lines = (data / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    out = [json.loads(line)["question"] for line in lines if line.strip()]
+    return out[:limit] if limit else out
+
+
+def latencies(run: Callable[[str], Any], qs: list[str], warmup: int = 10) -> dict[str, float]:
+    """p50/p95 in ms and queries per second of `run` over the questions, one at a time."""
+    for q in qs[:warmup]:
+        run(q)
+    times = []
+    started = time.perf_counter()
+    for q in qs:
+        t = time.perf_counter()
+        run(q)
+        times.append((time.perf_counter() - t) * 1000)
+    total = time.perf_counter() - started
+    times.sort()
+    return {"p50_ms": times[len(times) // 2], "p95_ms": times[int(len(times) * 0.95)],
+            "qps": len(qs) / total, "queries": len(qs)}
+
+
+def newsbot_build(data: Path) -> dict[str, Any]:
+    from bot.engine import ANALYSIS_VERSION
+    from bot.store import open_or_build
+
+    started = time.perf_counter()
+    loaded = open_or_build(data / "knowledge", ANALYSIS_VERSION, rebuild=True)
+    took = time.perf_counter() - started
+    assert loaded.directory is not None
+    size = sum(f.stat().st_size for f in loaded.directory.iterdir())
+    return {"build_s": took, "disk_mb": size / 1e6, "build_peak_mb": peak_mb(),
+            "passages": loaded.store.n_passages}
+
+
+def newsbot(data: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    from bot.engine import Engine
+
+    imported = time.perf_counter()
+    engine = Engine.load(data / "knowledge")
+    loaded = time.perf_counter()
+    assert engine.index_state == "loaded", engine.index_state
+    qs = questions(data)
+    out: dict[str, Any] = {"load_s": loaded - imported, "import_s": imported - started,
+                           "rss_loaded_mb": rss_mb()}
+    found = 0
+
+    def answer(q: str) -> None:
+        nonlocal found
+        found += engine.answer(q).found
+
+    out["answer"] = latencies(answer, qs)
+    out["found"] = found / (len(qs) + 10)
+    collection = engine.collections[0]
+
+    def search(q: str) -> None:
+        from bot.query import build_query
+        from bot.question import analyse
+
+        groups = build_query(analyse(q), collection.language)
+        index = collection.index
+        index.top([index.term_ids(g.terms) for g in groups], 10, [g.weight for g in groups])
+
+    out["search"] = latencies(search, qs)
+    out["rss_serving_mb"] = rss_mb()
+    return out
+
+
+def rank_bm25(data: Path) -> dict[str, Any]:
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    started = time.perf_counter()
+    corpus = [WORD_RE.findall(p.lower()) for p in passages(data)]
+    bm25 = BM25Okapi(corpus)
+    built = time.perf_counter() - started
+    del corpus
+    n = len(bm25.doc_len)
+    qs = questions(data, limit=max(10, min(200, 20_000_000 // max(n, 1))))
+
+    def run(q: str) -> None:
+        scores = bm25.get_scores(WORD_RE.findall(q.lower()))
+        np.argpartition(-scores, 10)[:10]
+
+    return {"build_s": built, "search": latencies(run, qs, warmup=2), "rss_serving_mb": rss_mb()}
+
+
+def bm25s_run(data: Path) -> dict[str, Any]:
+    import bm25s
+
+    started = time.perf_counter()
+    texts = list(passages(data))
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(texts, stopwords="de", show_progress=False),
+                    show_progress=False)
+    built = time.perf_counter() - started
+    del texts
+    qs = questions(data)
+
+    def run(q: str) -> None:
+        tokens = bm25s.tokenize([q], stopwords="de", show_progress=False)
+        if tokens.vocab:
+            retriever.retrieve(tokens, k=10, show_progress=False, n_threads=1)
+
+    return {"build_s": built, "build_peak_mb": peak_mb(), "search": latencies(run, qs),
+            "rss_serving_mb": rss_mb()}
+
+
+def tantivy_run(data: Path) -> dict[str, Any]:
+    import tempfile
+
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("text", stored=True)
+    schema = builder.build()
+    folder = tempfile.mkdtemp(prefix="tantivy-")
+    started = time.perf_counter()
+    index = tantivy.Index(schema, path=folder)
+    writer = index.writer(heap_size=500_000_000, num_threads=2)
+    for text in passages(data):
+        writer.add_document(tantivy.Document(text=text))
+    writer.commit()
+    writer.wait_merging_threads()
+    built = time.perf_counter() - started
+    index.reload()
+    searcher = index.searcher()
+    qs = questions(data)
+
+    def run(q: str) -> None:
+        words = WORD_RE.findall(q)
+        if words:
+            hits = searcher.search(index.parse_query(" ".join(words), ["text"]), 10).hits
+            for _score, address in hits:
+                searcher.doc(address)
+
+    return {"build_s": built, "build_peak_mb": peak_mb(), "search": latencies(run, qs),
+            "rss_serving_mb": rss_mb()}
+
+
+SYSTEMS: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "newsbot-build": newsbot_build, "newsbot": newsbot, "rank-bm25": rank_bm25,
+    "bm25s": bm25s_run, "tantivy": tantivy_run,
+}
+
+
+def main() -> None:
+    name, data = sys.argv[1], Path(sys.argv[2])
+    print(json.dumps({"system": name, **SYSTEMS[name](data)}))
+
+
+if __name__ == "__main__":
+    main()

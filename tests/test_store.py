@@ -1,0 +1,189 @@
+"""The saved index: round trip, rebuild on mismatch or damage, append, parity, fallbacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from bot import store
+from bot.analysis import analyzer
+from bot.engine import ANALYSIS_VERSION, Engine
+from bot.knowledge import bundled_knowledge, load
+from bot.passages import index_text, passages_of
+
+QUESTIONS = ("Wie viele Soldaten?", "Was sagt Russland?", "Wer ist Peskow?", "Wo ist Kursk?")
+
+
+def _answers(engine: Engine) -> list[dict[str, object]]:
+    out = []
+    for question in QUESTIONS:
+        got = engine.answer(question).to_dict()
+        got.pop("elapsed_ms")
+        out.append(got)
+    return out
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(bundled_knowledge(), root, ignore=shutil.ignore_patterns(".*"))
+    return root
+
+
+def _article(number: int, text: str) -> str:
+    return json.dumps({"id": f"extra-{number}", "title": f"Meldung {number}", "language": "de",
+                       "published": "2024-11-01", "text": text}, ensure_ascii=False) + "\n"
+
+
+def test_round_trip_answers_like_the_in_memory_engine(
+    knowledge: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built = Engine.load(knowledge)
+    assert built.index_state == "built"
+    assert (knowledge / ".newsbot-index" / "manifest.json").is_file()
+    loaded = Engine.load(knowledge)
+    assert loaded.index_state == "loaded"
+    monkeypatch.setenv("NEWSBOT_INDEX", "off")
+    memory = Engine.load(knowledge)
+    assert memory.index_state == "memory"
+    assert _answers(built) == _answers(loaded) == _answers(memory)
+    assert loaded.version == built.version
+    article = memory.articles()[0]
+    assert loaded.article(article.id) == article
+    for passage in passages_of(article):
+        assert loaded.passage(passage.id) == passage
+    assert loaded.passage_count(article.id) == memory.passage_count(article.id)
+    assert loaded.paragraph(article.id, 2) == article.paragraphs[1].text
+
+
+def test_index_changes_when_analysis_changes(knowledge: Path) -> None:
+    Engine.load(knowledge)
+    manifest = store.read_manifest(knowledge / ".newsbot-index")
+    assert manifest is not None
+    assert manifest["fingerprint"] == store.analysis_fingerprint(ANALYSIS_VERSION)
+    got = store.open_or_build(knowledge, ANALYSIS_VERSION + "-other")
+    assert got.how == "built"
+
+
+def test_edited_article_rebuilds(knowledge: Path) -> None:
+    Engine.load(knowledge)
+    file = next(knowledge.glob("*.yaml"))
+    file.write_text(file.read_text(encoding="utf-8").replace("Soldaten", "Truppen"), "utf-8")
+    engine = Engine.load(knowledge)
+    assert engine.index_state == "built"
+    assert "Truppen" in engine.answer("Wie viele Truppen?").snippets[0].quote
+
+
+def test_touched_file_is_still_current(knowledge: Path) -> None:
+    Engine.load(knowledge)
+    file = next(knowledge.glob("*.yaml"))
+    os.utime(file, ns=(1, 1))
+    assert Engine.load(knowledge).index_state == "loaded"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "manifest"])
+def test_damaged_index_is_rebuilt_not_served(knowledge: Path, damage: str) -> None:
+    expected = _answers(Engine.load(knowledge))
+    folder = knowledge / ".newsbot-index"
+    target = folder / "de.docs.npy"
+    if damage == "truncate":
+        target.write_bytes(target.read_bytes()[:-7])
+    elif damage == "flip":
+        data = bytearray((folder / "texts.bin").read_bytes())
+        data[10] ^= 0x20
+        (folder / "texts.bin").write_bytes(bytes(data))
+    elif damage == "delete":
+        target.unlink()
+    else:
+        (folder / "manifest.json").write_text("{not json", encoding="utf-8")
+    engine = Engine.load(knowledge)
+    assert engine.index_state == "built"
+    assert _answers(engine) == expected
+
+
+def test_added_article_is_answerable_without_rebuild(knowledge: Path) -> None:
+    engine = Engine.load(knowledge)
+    assert not engine.answer("Wie viele Pinguine leben auf Helgoland?").found
+    (knowledge / "extra.jsonl").write_text(
+        _article(1, "Auf Helgoland leben 4.200 Pinguine, sagte der Vogelwart am Montag."),
+        encoding="utf-8")
+    assert engine.reload() == []
+    assert engine.index_state == "appended"
+    answer = engine.answer("Wie viele Pinguine leben auf Helgoland?")
+    assert answer.found and "4.200 Pinguine" in answer.snippets[0].quote
+    # lines appended to a JSON Lines file are added too
+    with (knowledge / "extra.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(_article(2, "In Bremen wurden 17 Elefanten gezählt, meldete der Zoo."))
+    engine.reload()
+    assert engine.index_state == "appended"
+    assert "17 Elefanten" in engine.answer("Wie viele Elefanten in Bremen?").snippets[0].quote
+    # the appended index scores exactly as BM25Okapi over its passages in their order
+    saved = engine.store
+    lang = analyzer("de")
+    docs = []
+    for d in range(len(saved.doc_passages["de"])):
+        passage = saved.passage(int(saved.doc_passages["de"][d]))
+        article = engine.article(passage.article_id)
+        assert article is not None
+        docs.append(lang.terms(index_text(passage, article)))
+    ref = BM25Okapi(docs)
+    for query in (["pinguin", "helgoland"], ["soldat"], ["elefant", "bremen", "zoo"]):
+        assert np.array_equal(ref.get_scores(query), saved.indexes["de"].get_scores(query))
+
+
+def test_scores_equal_bm25okapi_over_the_saved_index(knowledge: Path) -> None:
+    engine = Engine.load(knowledge)
+    lang = analyzer("de")
+    kb = load(knowledge)
+    docs = [lang.terms(index_text(p, a)) for a in kb.articles for p in passages_of(a)]
+    ref = BM25Okapi(docs)
+    index = engine.store.indexes["de"]
+    for query in (["soldat"], ["russland", "nordkorea"], ["kursk", "front", "soldat", "xyz"]):
+        assert np.array_equal(ref.get_scores(query), index.get_scores(query))
+
+
+def test_parallel_build_equals_single_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"Der Minister Nummer {i} besuchte Kursk. Dort sprach er über {i % 7} Granaten. "
+             f"Die Lage an der Front sei ernst, sagte er." for i in range(60)]
+    articles = [a for i in range(0, 60, 3) for a in load_text(i, "\n\n".join(texts[i:i + 3]))]
+    single = store.memory_store(store.build_segment(articles, workers=1))
+    monkeypatch.setattr(store, "PARALLEL_MIN", 1)
+    double = store.memory_store(store.build_segment(articles, workers=2))
+    for language, index in single.indexes.items():
+        other = double.indexes[language]
+        assert index.vocab == other.vocab
+        assert np.array_equal(index.doc_ids, other.doc_ids)
+        assert np.array_equal(index.tfs, other.tfs)
+    assert [single.passage(n) for n in range(single.n_passages)] == [
+        double.passage(n) for n in range(double.n_passages)]
+
+
+def load_text(number: int, text: str) -> list[store.Article]:
+    from bot.knowledge import _article
+
+    return [_article({"id": f"a{number}", "title": "Bericht", "language": "de", "text": text},
+                     Path("x.jsonl"), lambda _key: 1, "jsonl")]
+
+
+def test_read_only_knowledge_falls_back_to_the_cache(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(store, "_writable", lambda d: not str(d).startswith(str(knowledge)))
+    engine = Engine.load(knowledge)
+    assert engine.index_state == "built"
+    assert engine.index_dir is not None
+    assert str(engine.index_dir).startswith(str(tmp_path / "cache"))
+    assert not (knowledge / ".newsbot-index").exists()
+    assert Engine.load(knowledge).index_state == "loaded"
+    monkeypatch.setattr(store, "_writable", lambda d: False)
+    shutil.rmtree(tmp_path / "cache")
+    engine = Engine.load(knowledge)
+    assert engine.index_state == "memory"
+    assert engine.answer("Wie viele Soldaten?").found
