@@ -32,7 +32,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -108,7 +109,7 @@ class Tokens:
     """One language's tokens of some passages, before analysis."""
 
     words: list[str]  # distinct tokens; a token's id is its place here
-    stream: list[int]  # token ids of all passages, in order
+    stream: list[int] | I64  # token ids of all passages, in order
     counts: list[int]  # tokens per passage
     members: list[int]  # the passages (numbers in the segment)
 
@@ -118,14 +119,19 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
     seg = Segment()
     scans: dict[str, Tokens] = {}
     ids: dict[str, dict[str, int]] = {}
+    counters: dict[str, Iterator[int]] = {}
+    streams: dict[str, list[int]] = {}
     findall = TOKEN_RE.findall
     for article in articles:
         scan = scans.get(article.language)
         if scan is None:
             scan = scans[article.language] = Tokens([], [], [], [])
+            streams[article.language] = []
             ids[article.language] = {}
-        known = ids[article.language]
-        add = known.setdefault
+            counters[article.language] = itertools.count()
+        add = ids[article.language].setdefault
+        fresh = counters[article.language]
+        stream = streams[article.language]
         para_base = len(seg.para_text)
         for paragraph in article.paragraphs:
             seg.para_text.append(paragraph.text.encode("utf-8"))
@@ -149,13 +155,17 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
             seg.sent_off.append(len(seg.sents) // 2)
             scan.members.append(len(seg.pass_para) - 1)
             toks = findall(index_text(passage, article))
-            scan.stream.extend([add(t, len(known)) for t in toks])
+            # a new token takes the next number of the counter: increasing, not dense
+            stream.extend(map(add, toks, fresh))
             scan.counts.append(len(toks))
         seg.articles.append(_meta(article))
         seg.art_para.append(len(seg.para_text))
         seg.art_pass.append(len(seg.pass_para))
     for language, scan in scans.items():
-        scan.words = list(ids[language])
+        known = ids[language]
+        scan.words = list(known)
+        numbers = np.fromiter(known.values(), dtype=np.int64, count=len(known))
+        scan.stream = np.searchsorted(numbers, np.asarray(streams[language], dtype=np.int64))
     return seg, scans
 
 
@@ -338,6 +348,7 @@ def build_segment(
     counts: dict[str, list[I64]] = {}
     members: dict[str, list[I32]] = {}
     ctx = multiprocessing.get_context("fork")
+    clock = _Clock()
     try:
         with ctx.Pool(workers) as pool:
             for part, scans in pool.imap(_scan_range, bounds):
@@ -354,12 +365,14 @@ def build_segment(
                         np.asarray(scan.members, dtype=np.int32) + shift)
                 if progress is not None:
                     progress(len(part.pass_para))
+            clock.lap("passages and tokens")
             jobs: list[tuple[str, list[str]]] = []
             for language, ids in known.items():
                 words = list(ids)
                 step = max(1, len(words) // (workers * 4) + 1)
                 jobs.extend((language, words[k:k + step]) for k in range(0, len(words), step))
             results = pool.map(_analyse_words, jobs)
+            clock.lap(f"analysis of {sum(len(w) for _, w in jobs)} distinct tokens")
     finally:
         _WORK = []
     for language, ids in known.items():
@@ -367,7 +380,20 @@ def build_segment(
                     if lang == language for t in got]
         _index(seg, language, list(ids), analysed, np.concatenate(streams[language]),
                np.concatenate(counts[language]), np.concatenate(members[language]))
+    clock.lap("postings")
     return seg
+
+
+class _Clock:
+    """Logs how long each stage of a build took."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        log.info("index: %s took %.1f s", what, now - self.last)
+        self.last = now
 
 
 # -- the store: read access to the arrays, in memory or memory-mapped -----------------
@@ -634,8 +660,8 @@ def open_store(directory: Path, manifest: dict[str, Any]) -> Store:
     arrays: dict[str, Any] = {}
     for name in manifest["arrays"]:
         key, _, ext = name.rpartition(".")
-        if ext == "npy":
-            arrays[key] = np.load(directory / name, mmap_mode="r", allow_pickle=False)
+        if ext == "npy":  # a plain array over the mapping: cheaper to index than np.memmap
+            arrays[key] = np.asarray(np.load(directory / name, mmap_mode="r", allow_pickle=False))
         elif ext == "txt":
             arrays[key] = (directory / name).read_text(encoding="utf-8")
     return Store(arrays, _map(directory / "texts.bin"), _map(directory / "articles.jsonl"),
