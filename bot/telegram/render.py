@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable, Sequence
 
 from bot.models import Article, Snippet, Source, Span
@@ -19,21 +20,30 @@ MIN_QUOTE = 40  # shorter than this, a quote is dropped rather than cut further
 MAX_TITLE = 150
 MAX_URL = 512
 ELLIPSIS = "…"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def utf16_len(value: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
-    return len(value.encode("utf-16-le")) // 2
+    return len(value.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def clean(value: str) -> str:
+    """`value` as text Telegram takes: a lone surrogate (not valid UTF-8) becomes U+FFFD."""
+    if not _SURROGATE.search(value):
+        return value
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def escape(value: str) -> str:
     """Escape text for a Telegram HTML text node."""
-    return html.escape(value, quote=False)
+    return html.escape(clean(value), quote=False)
 
 
 def shorten(value: str, limit: int) -> str:
     """Cut plain text to at most `limit` characters at a word boundary, with an ellipsis."""
+    value = clean(value)
     if len(value) <= limit:
         return value
     cut = value[: max(limit - 1, 1)]
@@ -124,7 +134,7 @@ def source_html(source: Source, lang: str) -> str:
 def safe_url(url: str | None) -> str | None:
     """The URL if it is a reasonable http(s) link, else None."""
     if url and url.startswith(("https://", "http://")) and len(url) <= MAX_URL:
-        return url
+        return clean(url)
     return None
 
 
