@@ -586,28 +586,44 @@ def _file_name(key: str, value: Any) -> str:
 def save(seg: Segment, directory: Path, manifest: dict[str, Any]) -> None:
     """Write the segment's store into `directory` atomically (a new folder renamed in)."""
     arrays, texts, articles, sections = _segment_arrays(seg)
+    write(directory, arrays, [texts], [articles], sections, manifest)
+
+
+def write(
+    directory: Path, arrays: dict[str, Any], texts: Sequence[bytes | mmap.mmap],
+    articles: Sequence[bytes | mmap.mmap], sections: list[str], manifest: dict[str, Any],
+) -> None:
+    """Write a store's files and manifest into a new folder, then rename it into place."""
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
     try:
         files: dict[str, list[Any]] = {}
 
-        def put(name: str, data: bytes) -> None:
-            (tmp / name).write_bytes(data)
-            files[name] = [len(data), hashlib.sha256(data).hexdigest()]
+        def put(name: str, chunks: Sequence[bytes | mmap.mmap]) -> None:
+            digest = hashlib.sha256()
+            size = 0
+            with (tmp / name).open("wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+            files[name] = [size, digest.hexdigest()]
 
         put("texts.bin", texts)
         put("articles.jsonl", articles)
         for key, value in arrays.items():
             name = _file_name(key, value)
             if isinstance(value, str):
-                put(name, value.encode("utf-8"))
+                put(name, [value.encode("utf-8")])
             else:
                 path = tmp / name
                 np.save(path, np.ascontiguousarray(value), allow_pickle=False)
                 files[name] = [path.stat().st_size, _sha256_file(path)]
         info = dict(manifest)
-        info.update(format=FORMAT, languages=sorted(seg.postings), sections=sections,
-                    arrays=files, passages=len(seg.pass_para), articles=len(seg.articles))
+        info.update(format=FORMAT,
+                    languages=sorted(k.partition(".")[0] for k in arrays if k.endswith(".docs")),
+                    sections=sections, arrays=files, passages=len(arrays["pass_para"]),
+                    articles=len(arrays["articles"]) - 1)
         (tmp / ".gitignore").write_text("*\n", encoding="utf-8")  # never commit an index
         (tmp / "manifest.json").write_text(json.dumps(info, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
@@ -620,6 +636,58 @@ def save(seg: Segment, directory: Path, manifest: dict[str, Any]) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def appended(store: Store, seg: Segment) -> tuple[dict[str, Any], list[str]]:
+    """The arrays of `store` with the segment's articles added (texts and articles apart)."""
+    new, _texts, _articles, new_sections = _segment_arrays(seg)
+    old = store._a
+    sections = list(store.sections)
+    place = {name: i for i, name in enumerate(sections)}
+    remap = np.asarray([place.setdefault(name, len(place)) for name in new_sections] or [0],
+                       dtype=np.int32)
+    sections = list(place)
+    n_para, n_pass, n_art = len(old["para_section"]), len(old["pass_para"]), store.n_articles
+    n_sent = len(old["sents"])
+
+    def offsets(key: str) -> I64:
+        return np.concatenate((old[key], new[key][1:] + old[key][-1])).astype(np.int64)
+
+    out: dict[str, Any] = {
+        "paragraphs": offsets("paragraphs"),
+        "articles": offsets("articles"),
+        "para_section": np.concatenate((
+            old["para_section"],
+            np.where(new["para_section"] >= 0, remap[np.maximum(new["para_section"], 0)], -1),
+        )).astype(np.int32),
+        "art_para": np.concatenate((old["art_para"], new["art_para"][1:] + n_para)),
+        "art_pass": np.concatenate((old["art_pass"], new["art_pass"][1:] + n_pass)),
+        "pass_para": np.concatenate((old["pass_para"], new["pass_para"] + n_para)),
+        "pass_start": np.concatenate((old["pass_start"], new["pass_start"])),
+        "pass_end": np.concatenate((old["pass_end"], new["pass_end"])),
+        "pass_part": np.concatenate((old["pass_part"], new["pass_part"])),
+        "pass_art": np.concatenate((old["pass_art"], new["pass_art"] + n_art)),
+        "sent_off": np.concatenate((old["sent_off"], new["sent_off"][1:] + n_sent)),
+        "sents": np.concatenate((old["sents"], new["sents"])),
+    }
+    for language in sorted(set(store.indexes) | set(seg.postings)):
+        index = store.indexes.get(language)
+        before = _empty_postings() if index is None else Postings(
+            vocab=list(index.vocab), offsets=index.offsets, docs=index.doc_ids, tfs=index.tfs,
+            doc_len=index.doc_len, passages=store.doc_passages[language])
+        adding = seg.postings.get(language, _empty_postings())
+        merged = merge_postings(before, adding, n_pass)
+        out[f"{language}.vocab"] = "\n".join(merged.vocab)
+        for key, value in (("offsets", merged.offsets), ("docs", merged.docs),
+                           ("tfs", merged.tfs), ("doclen", merged.doc_len),
+                           ("passages", merged.passages)):
+            out[f"{language}.{key}"] = value
+        known = old.get(f"{language}.tokens", "")
+        seen = {line.partition("\t")[0] for line in known.split("\n")} if known else set()
+        extra = [f"{tok}\t{' '.join(terms)}" for tok, terms in adding.tokens.items()
+                 if tok not in seen]
+        out[f"{language}.tokens"] = "\n".join(([known] if known else []) + extra)
+    return out, sections
 
 
 def _sha256_file(path: Path) -> str:
@@ -833,24 +901,29 @@ def _reuse(
                       "loaded", directory)
     store = open_store(directory, manifest)
     articles, errors = _new_articles(current, added, grown, known, store)
-    base = _segment_of(store)
-    seg = merge(base, build_segment(articles, progress))
+    seg = build_segment(articles, progress)
     info = {
         "fingerprint": manifest["fingerprint"], "knowledge": str(root),
         "files": {**known, **changed, **{n: file_info(current[n]) for n in added}},
         "errors": manifest["errors"] + _errors_to_json(errors),
     }
     all_errors = _errors_from_json(info["errors"])
-    del store
+    arrays, sections = appended(store, seg)
+    _new, texts, lines, _sections = _segment_arrays(seg)
     if _writable(directory):
         try:
-            save(seg, directory, info)
+            write(directory, arrays, [store._texts, texts], [store._articles_blob, lines],
+                  sections, info)
             saved = read_manifest(directory)
             if saved is not None:
                 return Loaded(open_store(directory, saved), all_errors, "appended", directory)
         except OSError:
             pass
-    return Loaded(memory_store(seg, info), all_errors, "memory", None)
+    info.update(languages=sorted(k.partition(".")[0] for k in arrays if k.endswith(".docs")),
+                sections=sections)
+    return Loaded(Store(arrays, bytes(store._texts[:]) + texts,
+                        bytes(store._articles_blob[:]) + lines, info),
+                  all_errors, "memory", None)
 
 
 def _new_articles(
@@ -886,30 +959,6 @@ def _new_articles(
                 seen.add(item.id)
                 articles.append(item)
     return articles, errors
-
-
-def _segment_of(store: Store) -> Segment:
-    """A saved store as a segment again, to merge new articles into it."""
-    a = store._a
-    seg = Segment()
-    n_art = store.n_articles
-    seg.articles = [store.article_meta(i) for i in range(n_art)]
-    seg.art_para = a["art_para"].tolist()
-    seg.art_pass = a["art_pass"].tolist()
-    off = a["paragraphs"]
-    texts = bytes(store._texts[:]) if len(off) > 1 else b""
-    seg.para_text = [texts[int(off[i]):int(off[i + 1])] for i in range(len(off) - 1)]
-    seg.para_section = [store.paragraph_section(i) for i in range(len(off) - 1)]
-    for key in ("pass_para", "pass_start", "pass_end", "pass_part", "pass_art", "sent_off"):
-        getattr(seg, key)[:] = a[key].tolist()
-    seg.sents = a["sents"].reshape(-1).tolist()
-    for language, index in store.indexes.items():
-        seg.postings[language] = Postings(
-            vocab=list(index.vocab), offsets=np.asarray(index.offsets),
-            docs=np.asarray(index.doc_ids), tfs=np.asarray(index.tfs),
-            doc_len=np.asarray(index.doc_len), passages=np.asarray(store.doc_passages[language]),
-            tokens=store.token_table(language))
-    return seg
 
 
 def seed_analyzers(store: Store) -> None:

@@ -187,3 +187,19 @@ def test_read_only_knowledge_falls_back_to_the_cache(
     engine = Engine.load(knowledge)
     assert engine.index_state == "memory"
     assert engine.answer("Wie viele Soldaten?").found
+
+
+def test_article_in_a_new_language_is_appended(knowledge: Path) -> None:
+    engine = Engine.load(knowledge)
+    texts = {"penguins": "Exactly 4,200 penguins live on Heligoland, the warden said on Monday.",
+             "weather": "Heavy rain is expected in Hamburg on Tuesday, forecasters warned.",
+             "trains": "Rail services between Berlin and Munich resumed after a strike."}
+    (knowledge / "en.jsonl").write_text("".join(json.dumps({
+        "id": key, "title": key.title(), "language": "en", "text": text,
+    }) + "\n" for key, text in texts.items()), encoding="utf-8")
+    engine.reload()
+    assert engine.index_state == "appended"
+    assert engine.languages == ("de", "en")
+    answer = engine.answer("How many penguins live on Heligoland?")
+    assert answer.found and "4,200 penguins" in answer.snippets[0].quote
+    assert engine.passage("penguins#1") is not None
