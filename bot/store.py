@@ -51,7 +51,7 @@ from bot.passages import index_text, passages_of
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 INDEX_DIRNAME = ".newsbot-index"
 PARALLEL_MIN = 20_000  # passages; fewer are analysed in this process
 I64 = npt.NDArray[np.int64]
@@ -408,11 +408,11 @@ class Store:
         self._a = arrays
         self._texts = texts
         self._articles_blob = articles
-        self.ids: dict[str, int] = {}
-        offsets = arrays["articles"]
-        for i in range(len(offsets) - 1):
-            line = articles[int(offsets[i]):int(offsets[i + 1])]
-            self.ids[json.loads(line)["id"]] = i
+        names = arrays["article_ids"]
+        self.article_ids: list[str] = names.split("\n") if names else []
+        langs = arrays["article_languages"]
+        self.article_languages: list[str] = langs.split("\n") if langs else []
+        self.ids: dict[str, int] = {name: i for i, name in enumerate(self.article_ids)}
         self.sections: list[str] = manifest.get("sections", [])
         self.indexes: dict[str, BM25Index] = {}
         self.doc_passages: dict[str, I32] = {}
@@ -493,8 +493,7 @@ class Store:
         )
 
     def _article_key(self, number: int) -> tuple[str, str]:
-        meta = self.article_meta(number)
-        return meta["id"], meta["language"]
+        return self.article_ids[number], self.article_languages[number]
 
     def passage_number(self, passage_id: str) -> int | None:
         article_id, _, rest = passage_id.partition("#")
@@ -548,6 +547,8 @@ def _segment_arrays(seg: Segment) -> tuple[dict[str, Any], bytes, bytes, list[st
     arrays: dict[str, Any] = {
         "paragraphs": para_off,
         "para_section": para_section,
+        "article_ids": "\n".join(m["id"] for m in seg.articles),
+        "article_languages": "\n".join(m["language"] for m in seg.articles),
         "articles": art_off,
         "art_para": np.asarray(seg.art_para, dtype=np.int64),
         "art_pass": np.asarray(seg.art_pass, dtype=np.int64),
@@ -654,6 +655,11 @@ def appended(store: Store, seg: Segment) -> tuple[dict[str, Any], list[str]]:
         return np.concatenate((old[key], new[key][1:] + old[key][-1])).astype(np.int64)
 
     out: dict[str, Any] = {
+        "article_ids": "\n".join(store.article_ids + new["article_ids"].split("\n"))
+        if new["article_ids"] else old["article_ids"],
+        "article_languages": "\n".join(
+            store.article_languages + new["article_languages"].split("\n"))
+        if new["article_languages"] else old["article_languages"],
         "paragraphs": offsets("paragraphs"),
         "articles": offsets("articles"),
         "para_section": np.concatenate((
@@ -756,7 +762,7 @@ def analysis_fingerprint(version: str) -> str:
             digest.update(lib.encode())
     root = resources.files("bot")
     for name in ("analysis.py", "compounds.py", "sentences.py", "passages.py", "knowledge.py",
-                 "store.py", "data/words_de.tsv.gz", "data/stopwords/de.txt",
+                 "data/words_de.tsv.gz", "data/stopwords/de.txt",
                  "data/stopwords/en.txt"):
         try:
             digest.update((root / name).read_bytes())
