@@ -54,6 +54,12 @@ def fold(text: str) -> str:
     text = text.casefold()
     if text.isascii():
         return text
+    return _strip_accents(text)
+
+
+@lru_cache(maxsize=200_000)
+def _strip_accents(text: str) -> str:
+    """Accents off, umlauts kept (cached: the same words come back all the time)."""
     out = []
     for ch in unicodedata.normalize("NFC", text):
         if ch in "äöü":
@@ -89,8 +95,7 @@ class Analyzer:
         """All index terms of `text`, in order (a token may give several terms)."""
         out: list[str] = []
         cache = self._cache
-        for m in TOKEN_RE.finditer(text):
-            tok = m.group()
+        for tok in TOKEN_RE.findall(text):
             got = cache.get(tok)
             if got is None:
                 got = self.token_terms(tok)
