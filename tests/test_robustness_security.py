@@ -158,7 +158,7 @@ async def guarded(
     config = Config(
         api_base_url=fake_api.base_url, admins=frozenset({ADMIN}), knowledge=tmp_path
     )
-    app = build_application(config, engine, TOKEN)  # type: ignore[arg-type]
+    app = build_application(config, engine, TOKEN)
     await app.initialize()
     await app.start()
     await app.updater.start_polling(timeout=1)
