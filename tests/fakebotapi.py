@@ -135,6 +135,7 @@ class FakeBotAPI:
     _deleted: set[tuple[int, int]] = field(default_factory=set)
     _chaos: Chaos | None = None
     queued_at: dict[int, float] = field(default_factory=dict)  # update_id -> when queued
+    repeated: int = 0  # updates delivered a second time (redeliver, chaos)
 
     # ---- life cycle -------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -471,6 +472,7 @@ class FakeBotAPI:
             while not self._updates and not self._redeliver and time.monotonic() < deadline:
                 self._lock.wait(deadline - time.monotonic())
             again, self._redeliver = self._redeliver, []
+            self.repeated += len(again)
             batch = list(self._updates[: int(params.get("limit") or 100)])
             if self._chaos and self._chaos.duplicates:
                 rng, rate = self._chaos.rng, self._chaos.duplicates

@@ -312,7 +312,10 @@ async def error_handler(update: object, context: Context) -> None:
         )
         return
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        logger.warning("no answer delivered for %s: %s", where, error)
+        if update is None:
+            logger.warning("Bot API unreachable while polling (%s); trying again", error)
+        else:
+            logger.warning("no answer delivered for %s: %s", where, error)
         return
     logger.error("error while handling %s", where, exc_info=error)
     if isinstance(error, TelegramError) or not isinstance(update, Update):
