@@ -33,6 +33,15 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_parts_mb() -> dict[str, float]:
+    """Resident memory by kind: anonymous (the heap) and file (mapped index files)."""
+    out = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("RssAnon:", "RssFile:")):
+            out[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return out
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -69,6 +78,11 @@ def newsbot_build(data: Path) -> dict[str, Any]:
     from bot.engine import ANALYSIS_VERSION
     from bot.store import open_or_build
 
+    import shutil
+
+    from bot.store import default_index_dir
+
+    shutil.rmtree(default_index_dir(data / "knowledge"), ignore_errors=True)  # a cold build
     started = time.perf_counter()
     loaded = open_or_build(data / "knowledge", ANALYSIS_VERSION, rebuild=True)
     took = time.perf_counter() - started
@@ -109,6 +123,7 @@ def newsbot(data: Path) -> dict[str, Any]:
 
     out["search"] = latencies(search, qs)
     out["rss_serving_mb"] = rss_mb()
+    out["rss_parts_mb"] = rss_parts_mb()
     return out
 
 

@@ -55,7 +55,7 @@ class BM25Index:
         self._min_norm = float(self.norm.min()) if self.n_docs else k1
         self._buffer = np.zeros(self.n_docs, dtype=np.float64)
         self._mark = np.zeros(self.n_docs, dtype=bool)
-        self._maxtf: FloatArray | None = None
+        self._maxtf: FloatArray | None = None  # largest frequency of each term, when needed
         self._lock = threading.Lock()
 
     # -- building -------------------------------------------------------------------
@@ -178,6 +178,10 @@ class BM25Index:
         else:
             docs, scores = self.score_groups(groups, weights)
         return _best(docs, scores, k)
+
+    def set_max_tf(self, max_tf: npt.NDArray[Any]) -> None:
+        """The largest frequency of each term, if known (saves reading all frequencies)."""
+        self._maxtf = np.asarray(max_tf, dtype=np.float64)
 
     def _max_tf(self) -> FloatArray:
         if self._maxtf is None:

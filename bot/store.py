@@ -240,6 +240,13 @@ def _postings(
     )
 
 
+def _max_tf(p: Postings) -> npt.NDArray[np.uint16]:
+    """The largest frequency of each term (every term has at least one posting)."""
+    if not len(p.tfs):
+        return np.zeros(len(p.vocab), dtype=np.uint16)
+    return np.maximum.reduceat(p.tfs, p.offsets[:-1]).astype(np.uint16)
+
+
 def merge_postings(a: Postings, b: Postings, pass_shift: int) -> Postings:
     """Postings of a's documents followed by b's (b's passages shifted by `pass_shift`)."""
     index = {t: i for i, t in enumerate(a.vocab)}
@@ -424,6 +431,8 @@ class Store:
                 arrays[f"{language}.docs"], arrays[f"{language}.tfs"],
                 arrays[f"{language}.doclen"])
             self.doc_passages[language] = arrays[f"{language}.passages"]
+            if f"{language}.maxtf" in arrays:
+                self.indexes[language].set_max_tf(arrays[f"{language}.maxtf"])
 
     @property
     def n_articles(self) -> int:
@@ -567,6 +576,7 @@ def _segment_arrays(seg: Segment) -> tuple[dict[str, Any], bytes, bytes, list[st
         arrays[f"{language}.tfs"] = p.tfs
         arrays[f"{language}.doclen"] = p.doc_len
         arrays[f"{language}.passages"] = p.passages
+        arrays[f"{language}.maxtf"] = _max_tf(p)
         arrays[f"{language}.tokens"] = "\n".join(
             f"{tok}\t{' '.join(terms)}" for tok, terms in p.tokens.items())
     return arrays, b"".join(seg.para_text), b"".join(lines), list(sections)
@@ -686,7 +696,7 @@ def appended(store: Store, seg: Segment) -> tuple[dict[str, Any], list[str]]:
         out[f"{language}.vocab"] = "\n".join(merged.vocab)
         for key, value in (("offsets", merged.offsets), ("docs", merged.docs),
                            ("tfs", merged.tfs), ("doclen", merged.doc_len),
-                           ("passages", merged.passages)):
+                           ("passages", merged.passages), ("maxtf", _max_tf(merged))):
             out[f"{language}.{key}"] = value
         known = old.get(f"{language}.tokens", "")
         seen = {line.partition("\t")[0] for line in known.split("\n")} if known else set()
@@ -848,6 +858,8 @@ def open_or_build(
             break
     target = next((d for d in candidates if _writable(d)), None)
     kb = load(root)
+    for directory in candidates if not rebuild else []:
+        _reuse_analysis(directory, fingerprint)
     seg = build_segment(kb.articles, progress)
     manifest = {
         "fingerprint": fingerprint, "knowledge": str(root),
@@ -965,6 +977,29 @@ def _new_articles(
                 seen.add(item.id)
                 articles.append(item)
     return articles, errors
+
+
+def _reuse_analysis(directory: Path, fingerprint: str) -> None:
+    """Before a rebuild: seed the analyzers with the old index's token analysis, when it
+    was made by the same analysis (the distinct tokens are then not analysed again)."""
+    manifest = read_manifest(directory)
+    if manifest is None or manifest.get("fingerprint") != fingerprint:
+        return
+    for language in manifest.get("languages", []):
+        name = f"{language}.tokens.txt"
+        size, digest = manifest["arrays"].get(name, (None, None))
+        path = directory / name
+        try:
+            if path.stat().st_size != size or _sha256_file(path) != digest:
+                continue
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        cache = analyzer(language)._cache
+        for line in text.split("\n"):
+            if line:
+                tok, _, terms = line.partition("\t")
+                cache.setdefault(tok, tuple(terms.split(" ")) if terms else ())
 
 
 def seed_analyzers(store: Store) -> None:
