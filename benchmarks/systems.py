@@ -75,12 +75,10 @@ def latencies(run: Callable[[str], Any], qs: list[str], warmup: int = 10) -> dic
 
 
 def newsbot_build(data: Path) -> dict[str, Any]:
-    from bot.engine import ANALYSIS_VERSION
-    from bot.store import open_or_build
-
     import shutil
 
-    from bot.store import default_index_dir
+    from bot.engine import ANALYSIS_VERSION
+    from bot.store import default_index_dir, open_or_build
 
     shutil.rmtree(default_index_dir(data / "knowledge"), ignore_errors=True)  # a cold build
     started = time.perf_counter()
