@@ -88,7 +88,7 @@ class Fault:
     method: str
     status: int
     times: int
-    retry_after: int | None = None
+    retry_after: float | None = None  # Telegram sends whole seconds; tests may go faster
     chat_id: int | None = None
     description: str = ""
     delay: float = 0.0  # seconds to wait before answering
@@ -101,7 +101,7 @@ class Chaos:
 
     rates: dict[int, float]  # status (RESET, 429, 500, 502, ...) -> probability
     methods: frozenset[str]
-    retry_after: int = 1
+    retry_after: float = 1
     duplicates: float = 0.0  # probability that an update is delivered twice
     rng: random.Random = field(default_factory=random.Random)
 
@@ -218,7 +218,7 @@ class FakeBotAPI:
         *,
         methods: tuple[str, ...] = ("sendMessage",),
         duplicates: float = 0.0,
-        retry_after: int = 1,
+        retry_after: float = 1,
         seed: int = 7,
     ) -> None:
         """From now on fail calls of `methods` at random (status -> rate), seeded."""
@@ -245,7 +245,7 @@ class FakeBotAPI:
         status: int,
         *,
         times: int = 1,
-        retry_after: int | None = None,
+        retry_after: float | None = None,
         chat_id: int | None = None,
         description: str = "",
         accept: bool = False,
