@@ -11,10 +11,12 @@ the best passage covers, so a question the articles don't speak about is not
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.analysis import Analyzer, analyzer, fold
 from bot.confidence import confidence, features
@@ -23,8 +25,9 @@ from bot.index import BM25Index
 from bot.models import Passage, Span
 from bot.query import QueryGroup
 from bot.question import Question
+from bot.wordfreqs import zipf
 
-CANDIDATES = 30  # passages re-ranked per collection
+CANDIDATES = 12  # passages re-ranked per collection
 SENTENCE_WEIGHT = 1.0  # weight of the best sentence's coverage against normalised BM25
 # What a sentence holding the kind of answer asked for (a number for "how many")
 # adds to its coverage of the question.
@@ -32,9 +35,56 @@ EVIDENCE_BONUS = {
     "count": 0.5, "time": 0.5, "statement": 0.5, "person": 0.3, "place": 0.3, "reason": 0.3,
 }
 SHORT_QUOTE = 8  # a best sentence with fewer words is quoted with its neighbour
-MAX_QUOTE_WORDS = 45
+MAX_QUOTE_WORDS = 55
+LOCAL_WEIGHT = 0.5  # weight of words that single out a sentence within its passage
+PAIR_WEIGHT = 0.6  # weight of the question's word pairs found in a sentence
 WINDOW = 2  # quote up to this many consecutive sentences
-WINDOW_PENALTY = 0.1  # the cost of quoting one more sentence, in coverage
+
+
+
+@dataclass(frozen=True)
+class Window:
+    """One or two consecutive sentences that could be quoted, with their features."""
+
+    first: int
+    last: int
+    coverage: float
+    features: tuple[float, ...]
+
+
+# Which window to quote: a linear model over Window.features (coverage, words that
+# single the sentence out, answer evidence, question word pairs, two sentences,
+# log words, share of new words, first sentence), fitted with
+# scripts/fit_quotes.py on XQuAD dev (does the window hold the answer?), less a cost
+# for quoting a second sentence that keeps quotes short.
+QUOTE_WEIGHTS = (-0.819, 8.036, 0.268, 0.897, 0.093, 0.616, -1.779, 0.076)
+SECOND_SENTENCE_COST = 0.0
+# A single sentence holding the answer kind is quoted alone when the quote model
+# scores it at most this much below its preferred window (shorter quotes).
+SINGLE_SLACK = 0.25
+
+
+def choose_window(question: Question, reading: Reading) -> Window:
+    """The window to quote: one sentence when it holds the kind of answer asked for
+    (the number, the date, the speaker), else the window the quote model prefers."""
+    def key(w: Window) -> tuple[float, int]:
+        return (_quote_score(w.features), -w.first)
+
+    if question.kind in EVIDENCE_BONUS:
+        answering = [w for w in reading.windows
+                     if w.first == w.last and w.features[2] > 0 and w.coverage > 0]
+        best = max(reading.windows, key=key)
+        if answering:
+            single = max(answering, key=key)
+            if key(single)[0] >= key(best)[0] - SINGLE_SLACK:
+                return single
+        return best
+    return max(reading.windows, key=key)
+
+
+def _quote_score(values: tuple[float, ...]) -> float:
+    return sum(w * v for w, v in zip(QUOTE_WEIGHTS, values, strict=True)) - (
+        SECOND_SENTENCE_COST * values[4])
 
 
 @dataclass(frozen=True)
@@ -46,19 +96,77 @@ class Scored:
     coverage: float  # share of the question's idf weight found in the passage
     sentence_coverage: float
     rank_score: float
+    best_sentence: float
+    words_found: float
     quote: Span  # into passage.text
     highlights: tuple[Span, ...]  # into passage.text
     confidence: float = 0.0
 
 
-def group_weights(index: BM25Index, groups: list[QueryGroup]) -> list[float]:
-    """idf of each group; a word unknown to the collection gets the idf of a df of 0."""
-    unseen = math.log(index.n_docs + 0.5) - math.log(0.5) if index.n_docs else 1.0
+def word_coverage(groups: list[QueryGroup], weights: list[float], matched: set[int]) -> float:
+    """Weight of the question's words found, given which groups matched.
+
+    A word counts once, with the weight of its heaviest group: fully when its whole
+    form matched, else in proportion to the weight of its parts that matched (a
+    compound's parts must not count the same word three times).
+    """
+    whole: dict[str, float] = {}
+    parts: dict[str, float] = {}
+    found_whole: set[str] = set()
+    found_parts: dict[str, float] = {}
+    for k, (group, weight) in enumerate(zip(groups, weights, strict=True)):
+        whole[group.word] = max(whole.get(group.word, 0.0), weight)
+        if group.part:
+            parts[group.word] = parts.get(group.word, 0.0) + weight
+            if k in matched:
+                found_parts[group.word] = found_parts.get(group.word, 0.0) + weight
+        elif k in matched:
+            found_whole.add(group.word)
+    total = 0.0
+    for word, weight in whole.items():
+        if word in found_whole:
+            total += weight
+        elif word in found_parts:
+            total += weight * found_parts[word] / parts[word]
+    return total
+
+
+def question_weight(groups: list[QueryGroup], weights: list[float]) -> float:
+    """The most `word_coverage` can be: every word found."""
+    return word_coverage(groups, weights, set(range(len(groups))))
+
+
+def group_weights(
+    index: BM25Index, groups: list[QueryGroup], language: str = "de",
+) -> list[float]:
+    """How much each group matters to the question, 0-1, for coverage and confidence.
+
+    The collection's idf (scaled by that of a word seen once) says little when there
+    are only a dozen passages, so it is blended with a prior from general word
+    frequency (a common word matters less), in fixed shares so that confidence means
+    the same for a dozen passages and for a million. A word no passage has weighs like
+    one seen once.
+    """
+    n = index.n_docs
+    top = math.log(max(n - 0.5, 1.0) / 1.5) if n > 2 else 1.0
     out = []
     for group in groups:
         ids = index.term_ids(group.terms)
-        out.append(index.group_idf(ids) * group.weight if ids else unseen * group.weight)
+        seen = min(index.group_idf(ids) / top, 1.0) if ids and top > 0 else 1.0
+        prior = _prior_weight(fold(group.word), language)
+        out.append(group.weight * (COLLECTION_SHARE * seen + (1 - COLLECTION_SHARE) * prior))
     return out
+
+
+def _prior_weight(word: str, language: str) -> float:
+    """0-1 idf of a word in a notional million passages of 100 words, from its zipf."""
+    per_word = 10 ** (zipf(word, language) - 9) if zipf(word, language) else 0.0
+    df = _REF_PASSAGES * -math.expm1(-100 * per_word)
+    return math.log((_REF_PASSAGES - df + 0.5) / (df + 0.5)) / math.log(_REF_PASSAGES / 0.5)
+
+
+_REF_PASSAGES = 1_000_000
+COLLECTION_SHARE = 0.7
 
 
 def rank(
@@ -70,8 +178,8 @@ def rank(
     hits = index.top(ids, candidates, [g.weight for g in groups])
     if not hits:
         return []
-    weights = group_weights(index, groups)
-    total = sum(weights) or 1.0
+    weights = group_weights(index, groups, question.language)
+    total = question_weight(groups, weights) or 1.0
     best_bm25 = hits[0][1] or 1.0
     out = []
     for doc, bm25 in hits:
@@ -81,46 +189,45 @@ def rank(
     return out
 
 
+def rank_docs(
+    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
+    docs: Sequence[int],
+) -> list[Scored]:
+    """The given documents of one collection scored as `rank` scores its hits, in their order.
+
+    For candidates found otherwise (bot/semantic.py): a document without any query
+    word gets a BM25 score of 0 but its sentences are still read.
+    """
+    ids = [index.term_ids(g.terms) for g in groups]
+    matching, scores = index.score_groups(ids, [g.weight for g in groups])
+    bm25 = dict(zip(matching.tolist(), scores.tolist(), strict=True))
+    weights = group_weights(index, groups, question.language)
+    total = question_weight(groups, weights) or 1.0
+    best_bm25 = float(scores.max()) if len(scores) and scores.max() > 0 else 1.0
+    return [_score_passage(question, passages[doc], groups, weights, total,
+                           bm25.get(doc, 0.0), best_bm25) for doc in docs]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question finds in one passage: its windows and per-sentence evidence."""
+
+    coverage: float
+    words_found: float  # share of the question's words found, unweighted
+    best_sentence: float
+    windows: list[Window]
+    evidences: list[list[Span]]
+
+
 def _score_passage(
     question: Question, passage: Passage, groups: list[QueryGroup], weights: list[float],
     total: float, bm25: float, best_bm25: float,
 ) -> Scored:
-    lang = analyzer(passage.language)
-    sentences = passage.sentence_texts() or [passage.text]
-    # The section heading is context for every sentence under it ("Russland dementiert").
-    heading = set(lang.terms(passage.section)) if passage.section else set()
-    sentence_terms = [set(lang.terms(s)) | heading for s in sentences]
-    passage_terms = set().union(*sentence_terms)
-    question_words = {fold(w) for w in question.focus}
-    question_terms = {t for g in groups for t in g.terms}
-
-    def covered(terms: set[str]) -> float:
-        return sum(w for g, w in zip(groups, weights, strict=True) if terms.intersection(g.terms))
-
-    coverage = covered(passage_terms) / total
-    evidences = []
-    strengths = []
-    for text in sentences:
-        found = [
-            s for s in evidence(question.kind, text)
-            if not _echoes(text[s.start:s.end], question_words, question_terms, lang)
-        ]
-        evidences.append(found)
-        strengths.append(strength(question.kind, text, found))
-    bonus = EVIDENCE_BONUS.get(question.kind, 0.0)
-    lengths = [len(t.split()) for t in sentences]
-    best: tuple[float, int, int, float] = (-1.0, 0, 0, 0.0)
-    for i in range(len(sentences)):
-        for j in range(i, min(i + WINDOW, len(sentences))):
-            words = sum(lengths[i:j + 1])
-            if j > i and words > MAX_QUOTE_WORDS:
-                break
-            cov = covered(set().union(*sentence_terms[i:j + 1])) / total
-            ev = max(strengths[i:j + 1])
-            score = cov + bonus * ev - WINDOW_PENALTY * (j - i)
-            if score > best[0] + 1e-9:
-                best = (score, i, j, cov)
-    best_score, first, last, best_cov = best
+    reading = read_passage(question, passage, groups, weights, total)
+    evidences, coverage = reading.evidences, reading.coverage
+    chosen = choose_window(question, reading)
+    first, last, best_cov = chosen.first, chosen.last, chosen.coverage
+    best_score = reading.best_sentence
     rank_score = bm25 / best_bm25 + SENTENCE_WEIGHT * best_score
     spans = passage.sentences or (Span(0, len(passage.text)),)
     quote = Span(spans[first].start, spans[last].end)
@@ -134,9 +241,127 @@ def _score_passage(
         highlights = _term_spans(passage, quote, groups)
     sure = confidence(features(
         coverage, best_cov, max(weights) / total, question.language != passage.language,
-        len(groups),
+        len(groups), reading.words_found,
     ))
-    return Scored(passage, bm25, coverage, best_cov, rank_score, quote, highlights, sure)
+    return Scored(passage, bm25, coverage, best_cov, rank_score, best_score,
+                  reading.words_found, quote, highlights,
+                  sure)
+
+
+
+
+def read_passage(
+    question: Question, passage: Passage, groups: list[QueryGroup], weights: list[float],
+    total: float,
+) -> Reading:
+    """Score the sentences and the quotable windows of one passage for a question."""
+    lang = analyzer(passage.language)
+    view = _view(passage)
+    sentences = view.texts
+    question_words = {fold(w) for w in question.focus}
+    question_terms = {t for g in groups for t in g.terms}
+    # which query groups each sentence matches
+    hits = [frozenset(k for k, g in enumerate(groups) if terms.intersection(g.terms))
+            for terms in view.terms]
+    everywhere = frozenset().union(*hits)
+    weigh = _WordWeights(groups, weights)
+    coverage = weigh(everywhere) / total
+    count = _WordWeights(groups, [1.0] * len(groups))
+    words_found = count(everywhere) / (count(frozenset(range(len(groups)))) or 1.0)
+    evidences = []
+    strengths = []
+    for text, raw in zip(sentences, _evidence(passage, question.kind), strict=True):
+        found = [s for s in raw
+                 if not _echoes(text[s.start:s.end], question_words, question_terms, lang)]
+        evidences.append(found)
+        strengths.append(strength(question.kind, text, found))
+    bonus = EVIDENCE_BONUS.get(question.kind, 0.0)
+    # Word pairs of the question, stop words included, seen again in a sentence: the
+    # relation ("vor Manning", "in Kursk") as well as the words.
+    pairs = _pairs(question.text)
+    sentence_pairs = [len(pairs & p) / len(pairs) if pairs else 0.0 for p in view.pairs]
+    # Words found in only one sentence of the passage point at that sentence more
+    # than the passage's topic words, which recur in many of its sentences.
+    n = len(sentences)
+    spread = [sum(1 for h in hits if k in h) for k in range(len(groups))]
+    local = [w * math.log((n + 1) / (sf + 0.5)) / math.log((n + 1) / 1.5) if sf else 0.0
+             for w, sf in zip(weights, spread, strict=True)]
+    pointed = _WordWeights(groups, local)
+    content = [terms - question_terms for terms in view.terms]
+    windows: list[Window] = []
+    best_single = -1.0  # passages are ranked by their best sentence, not window
+    for i in range(n):
+        for j in range(i, min(i + WINDOW, n)):
+            words = sum(view.lengths[i:j + 1])
+            if j > i and words > MAX_QUOTE_WORDS:
+                break
+            matched = hits[i] if i == j else hits[i] | hits[j]
+            cov = weigh(matched) / total
+            ev = max(strengths[i:j + 1])
+            pair = max(sentence_pairs[i:j + 1])
+            aimed = pointed(matched) / total
+            if j == i:
+                score = cov + LOCAL_WEIGHT * aimed + bonus * ev + PAIR_WEIGHT * pair
+                best_single = max(best_single, score)
+            size = len(view.terms[i]) if i == j else len(view.terms[i] | view.terms[j])
+            novel = len(content[i]) if i == j else len(content[i] | content[j])
+            values = (cov, aimed, ev, pair, float(j > i), math.log1p(words), novel / (size or 1),
+                      float(i == 0))
+            windows.append(Window(i, j, cov, values))
+    return Reading(coverage, words_found, best_single, windows, evidences)
+
+
+class _WordWeights:
+    """`word_coverage` for one query, with the word bookkeeping done once."""
+
+    def __init__(self, groups: list[QueryGroup], weights: list[float]) -> None:
+        words: dict[str, list[int]] = {}
+        for k, group in enumerate(groups):
+            words.setdefault(group.word, []).append(k)
+        self._words = []
+        for members in words.values():
+            whole = [k for k in members if not groups[k].part]
+            parts = [(k, weights[k]) for k in members if groups[k].part]
+            part_sum = sum(w for _, w in parts)
+            self._words.append((max(weights[k] for k in members), whole, parts, part_sum))
+
+    def __call__(self, matched: frozenset[int]) -> float:
+        total = 0.0
+        for weight, whole, parts, part_sum in self._words:
+            if any(k in matched for k in whole):
+                total += weight
+            elif part_sum:
+                total += weight * sum(w for k, w in parts if k in matched) / part_sum
+        return total
+
+
+@dataclass(frozen=True)
+class _View:
+    """A passage's sentences analysed once, whatever the question."""
+
+    texts: list[str]
+    terms: list[frozenset[str]]
+    lengths: list[int]
+    pairs: list[frozenset[tuple[str, str]]]
+
+
+@lru_cache(maxsize=8192)
+def _view(passage: Passage) -> _View:
+    lang = analyzer(passage.language)
+    texts = passage.sentence_texts() or [passage.text]
+    # The section heading is context for every sentence under it ("Russland dementiert").
+    heading = frozenset(lang.terms(passage.section)) if passage.section else frozenset()
+    return _View(
+        texts=texts,
+        terms=[frozenset(lang.terms(t)) | heading for t in texts],
+        lengths=[len(t.split()) for t in texts],
+        pairs=[frozenset(_pairs(t)) for t in texts],
+    )
+
+
+@lru_cache(maxsize=8192)
+def _evidence(passage: Passage, kind: str) -> list[list[Span]]:
+    return [evidence(kind, text) for text in _view(passage).texts]
 
 
 def _quote_span(passage: Passage, i: int, kind: str) -> Span:
@@ -151,6 +376,11 @@ def _quote_span(passage: Passage, i: int, kind: str) -> Span:
         if words + other_words <= MAX_QUOTE_WORDS:
             return Span(min(span.start, other.start), max(span.end, other.end))
     return span
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    words = [fold(m.group()) for m in _WORD_RE.finditer(text)]
+    return set(itertools.pairwise(words))
 
 
 def _echoes(span: str, words: set[str], terms: set[str], lang: Analyzer) -> bool:

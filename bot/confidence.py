@@ -3,7 +3,7 @@
 Features of the best candidate: the share of the question's idf weight the passage
 covers, the share its quoted sentences cover, the share of the heaviest single
 question word (a question resting on one word is fragile), whether the question was
-translated, and the number of query groups. The weights were fitted with
+translated, the number of query groups, and the plain share of question words found. The weights were fitted with
 scripts/fit_confidence.py on XQuAD dev questions against half of the passages (the
 other half's questions serve as off-topic questions); at the 0.5 threshold that kept
 91% of correct answers and turned away 95% of off-topic questions.
@@ -14,18 +14,19 @@ from __future__ import annotations
 import math
 
 # coverage, sentence coverage, heaviest word share, translated, log(groups + 1),
-# translated * coverage, bias
-WEIGHTS = (10.05, 6.947, -6.293, -0.956, 1.108, -0.646, -6.795)
-THRESHOLD = 0.5
+# translated * coverage, share of the question's words found (unweighted: idf is noisy
+# in a small collection), bias
+WEIGHTS = (8.77, 8.311, -7.076, -0.736, 1.092, 0.089, -0.582, -7.324)
+THRESHOLD = 0.35
 
 
 def features(
     coverage: float, sentence_coverage: float, heaviest_share: float, translated: bool,
-    groups: int,
+    groups: int, words_found: float,
 ) -> tuple[float, ...]:
     cross = 1.0 if translated else 0.0
     return (coverage, sentence_coverage, heaviest_share, cross, math.log(groups + 1),
-            cross * coverage)
+            cross * coverage, words_found)
 
 
 def confidence(values: tuple[float, ...]) -> float:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import CANDIDATES, Scored, rank
+from bot.confidence import THRESHOLD as FOUND_THRESHOLD
 from bot.errors import KnowledgeError
 from bot.index import BM25Index
 from bot.knowledge import KnowledgeBase, default_knowledge, load
@@ -27,7 +28,7 @@ from bot.store import PassageList, Store, build_segment, memory_store, open_or_b
 
 log = logging.getLogger(__name__)
 
-FOUND_THRESHOLD = 0.5  # confidence below this is "nothing found"
+CONFIDENT_AMONG = 5  # the best-ranked candidates whose confidence decides "found"
 RELATIVE_CUT = 0.6  # further snippets must score at least this share of the best
 ANALYSIS_VERSION = "1"
 
@@ -164,15 +165,18 @@ class Engine:
         """Quote the sentences that answer `question`, best first, with their sources."""
         started = time.perf_counter()
         q, candidates = self.search(question)
-        confidence = _confidence(candidates[0]) if candidates else 0.0
-        found = confidence >= FOUND_THRESHOLD
+        # Only passages we are sure of are quoted, in rank order: a well-ranked passage
+        # that covers little of the question gives way to one that covers it.
+        sure = [c for c in candidates[:CONFIDENT_AMONG] if c.confidence >= FOUND_THRESHOLD]
+        confidence = max((c.confidence for c in candidates[:CONFIDENT_AMONG]), default=0.0)
+        found = bool(sure)
         snippets: list[Snippet] = []
         if found:
-            best = candidates[0].rank_score
+            best = sure[0].rank_score
             seen: set[str] = set()
             page = [
-                c for c in candidates
-                if _confidence(c) >= FOUND_THRESHOLD
+                c for c in sure + candidates[CONFIDENT_AMONG:]
+                if c.confidence >= FOUND_THRESHOLD
                 and (offset > 0 or c.rank_score >= RELATIVE_CUT * best)
             ]
             for c in page:
@@ -206,11 +210,6 @@ class Engine:
         )
         return Snippet(quote=quote, highlights=highlights, passage_id=passage.id,
                        source=source, score=scored.rank_score, language=passage.language)
-
-
-def _confidence(scored: Scored) -> float:
-    """0-1: how much of the question the passage and its best sentence cover."""
-    return round(0.6 * scored.coverage + 0.4 * scored.sentence_coverage, 4)
 
 
 def _fingerprint(kb: KnowledgeBase) -> str:

@@ -21,6 +21,7 @@ class QueryGroup:
     terms: tuple[str, ...]
     word: str
     weight: float = 1.0
+    part: bool = False  # a part of a compound or joined word, not the whole word
 
 
 def build_query(question: Question, language: str) -> list[QueryGroup]:
@@ -29,16 +30,16 @@ def build_query(question: Question, language: str) -> list[QueryGroup]:
     groups: list[QueryGroup] = []
     seen: set[tuple[str, ...]] = set()
 
-    def add(terms: tuple[str, ...], word: str, weight: float = 1.0) -> None:
+    def add(terms: tuple[str, ...], word: str, part: bool = False) -> None:
         if terms and terms not in seen:
             seen.add(terms)
-            groups.append(QueryGroup(terms, word, weight))
+            groups.append(QueryGroup(terms, word, part=part))
 
     if question.language == language:
         for word in question.focus:
             joined = _with_particle(question, word, language)
-            for term in target.token_terms(word):
-                add((term, *joined) if joined and term not in joined else (term,), word)
+            for k, term in enumerate(target.token_terms(word)):
+                add((term, *joined) if joined and term not in joined else (term,), word, k > 0)
         return groups
 
     source = analyzer(question.language)

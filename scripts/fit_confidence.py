@@ -31,10 +31,10 @@ def candidate_features(engine: Engine, question: str) -> tuple[tuple[float, ...]
     best = ranked[0]
     collection = next(c for c in engine.collections if c.language == best.passage.language)
     groups = build_query(q, collection.language)
-    weights = group_weights(collection.index, groups)
+    weights = group_weights(collection.index, groups, q.language)
     total = sum(weights) or 1.0
     values = features(best.coverage, best.sentence_coverage, max(weights) / total,
-                      q.language != best.passage.language, len(groups))
+                      q.language != best.passage.language, len(groups), best.words_found)
     return values, best.passage.article_id
 
 
