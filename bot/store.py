@@ -995,17 +995,19 @@ def _reuse_analysis(directory: Path, fingerprint: str) -> None:
             text = path.read_text(encoding="utf-8")
         except OSError:
             continue
-        cache = analyzer(language)._cache
-        for line in text.split("\n"):
-            if line:
-                tok, _, terms = line.partition("\t")
-                cache.setdefault(tok, tuple(terms.split(" ")) if terms else ())
+        _seed(analyzer(language)._cache, text)
 
 
 def seed_analyzers(store: Store) -> None:
     """Give each language's analyzer the saved analysis of every indexed token."""
     for language in store.indexes:
-        lang = analyzer(language)
-        table = store.token_table(language)
-        for tok, terms in table.items():
-            lang._cache.setdefault(tok, terms)
+        _seed(analyzer(language)._cache, store._a.get(f"{language}.tokens", ""))
+
+
+def _seed(cache: dict[str, tuple[str, ...]], table: str) -> None:
+    """Parse `token\tterm term` lines into the analyzer's cache (kept entries win)."""
+    add = cache.setdefault
+    for line in table.split("\n"):
+        tok, _, terms = line.partition("\t")
+        add(tok, tuple(terms.split(" ")) if terms else ())
+    cache.pop("", None)
