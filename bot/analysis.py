@@ -32,6 +32,7 @@ _THOUSANDS_RE = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
 _PARTICIPLE_RE = re.compile(
     r"(ab|an|auf|aus|bei|ein|fest|her|hin|los|mit|nach|vor|weg|zu|zurück|zusammen|)ge(\w{3,}?)e?t"
 )
+_PLACE_ADJECTIVE_RE = re.compile(r"anisch(e|en|er|es|em)?$")
 _JOINERS_RE = re.compile(r"[-‐‑'’_]")
 
 
@@ -132,6 +133,11 @@ class Analyzer:
         if fold(lemma) in self._stops:
             return ()  # "wurde" -> "werden", "hatte" -> "haben"
         out = [str(self._stemmer.stemWord(fold(lemma)))]
+        if self.language == "de" and word.islower() and _PLACE_ADJECTIVE_RE.search(folded):
+            # Adjectives of place names: nordkoreanisch -> Nordkorea, kubanisch -> Kuba
+            place = folded[: folded.rindex("anisch") + 1]
+            if zipf(place, "de") >= 3.0 and place not in out:
+                out.append(place)
         # Only nouns (capitalised in German) are split: adjectives and participles
         # ("vorhergehenden", "zurückgeführt") split into fragments.
         if self.language == "de" and word[:1].isupper():

@@ -32,12 +32,13 @@ SENTENCE_WEIGHT = 1.0  # weight of the best sentence's coverage against normalis
 # What a sentence holding the kind of answer asked for (a number for "how many")
 # adds to its coverage of the question.
 EVIDENCE_BONUS = {
-    "count": 0.5, "time": 0.5, "statement": 0.5, "person": 0.3, "place": 0.3, "reason": 0.3,
+    "count": 1.0, "time": 0.8, "statement": 0.5, "person": 0.3, "place": 0.3, "reason": 0.3,
 }
 SHORT_QUOTE = 8  # a best sentence with fewer words is quoted with its neighbour
 MAX_QUOTE_WORDS = 55
 LOCAL_WEIGHT = 0.5  # weight of words that single out a sentence within its passage
 PAIR_WEIGHT = 0.6  # weight of the question's word pairs found in a sentence
+RANK_WINDOW_COST = 0.3  # two sentences rank a passage only if this much better than one
 WINDOW = 2  # quote up to this many consecutive sentences
 
 
@@ -143,9 +144,8 @@ def group_weights(
 
     The collection's idf (scaled by that of a word seen once) says little when there
     are only a dozen passages, so it is blended with a prior from general word
-    frequency (a common word matters less), in fixed shares so that confidence means
-    the same for a dozen passages and for a million. A word no passage has weighs like
-    one seen once.
+    frequency (a common word matters less), the prior counting as PRIOR_PASSAGES
+    passages. A word no passage has weighs like one seen once.
     """
     n = index.n_docs
     top = math.log(max(n - 0.5, 1.0) / 1.5) if n > 2 else 1.0
@@ -154,7 +154,8 @@ def group_weights(
         ids = index.term_ids(group.terms)
         seen = min(index.group_idf(ids) / top, 1.0) if ids and top > 0 else 1.0
         prior = _prior_weight(fold(group.word), language)
-        out.append(group.weight * (COLLECTION_SHARE * seen + (1 - COLLECTION_SHARE) * prior))
+        share = n / (n + PRIOR_PASSAGES)
+        out.append(group.weight * (share * seen + (1 - share) * prior))
     return out
 
 
@@ -166,7 +167,7 @@ def _prior_weight(word: str, language: str) -> float:
 
 
 _REF_PASSAGES = 1_000_000
-COLLECTION_SHARE = 0.7
+PRIOR_PASSAGES = 50
 
 
 def rank(
@@ -289,7 +290,7 @@ def read_passage(
     pointed = _WordWeights(groups, local)
     content = [terms - question_terms for terms in view.terms]
     windows: list[Window] = []
-    best_single = -1.0  # passages are ranked by their best sentence, not window
+    best_single = -1.0  # passages are ranked by their best sentence (or costlier window)
     for i in range(n):
         for j in range(i, min(i + WINDOW, n)):
             words = sum(view.lengths[i:j + 1])
@@ -300,9 +301,8 @@ def read_passage(
             ev = max(strengths[i:j + 1])
             pair = max(sentence_pairs[i:j + 1])
             aimed = pointed(matched) / total
-            if j == i:
-                score = cov + LOCAL_WEIGHT * aimed + bonus * ev + PAIR_WEIGHT * pair
-                best_single = max(best_single, score)
+            score = cov + LOCAL_WEIGHT * aimed + bonus * ev + PAIR_WEIGHT * pair
+            best_single = max(best_single, score - RANK_WINDOW_COST * (j - i))
             size = len(view.terms[i]) if i == j else len(view.terms[i] | view.terms[j])
             novel = len(content[i]) if i == j else len(content[i] | content[j])
             values = (cov, aimed, ev, pair, float(j > i), math.log1p(words), novel / (size or 1),

@@ -1,9 +1,10 @@
 """Fit the confidence model's weights (bot/confidence.py) on XQuAD dev questions.
 
-Half of the articles are indexed; questions about them whose first answer is right
-are positives, questions about the other half are off-topic negatives. Then the
-halves swap. Prints the logistic weights and how many positives each threshold
-keeps and negatives it rejects.
+A part of the articles is indexed (each half, and each quarter, so that the model
+sees collections of several sizes); questions about them whose first answer is
+right are positives, questions about the other articles are off-topic negatives.
+Prints the logistic weights and how many positives each threshold keeps and
+negatives it rejects.
 
     python scripts/fit_confidence.py [--eval ../shared/eval/xquad]
 """
@@ -46,10 +47,12 @@ def main() -> int:
     passages = [json.loads(line) for line in (args.eval / "passages.de.jsonl").open()]
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
-    for half in (0, 2):
+    parts = [(4, (0,)), (4, (2,)), (8, (0,)), (8, (2,)), (8, (4,)), (8, (6,))]
+    for modulus, residues in parts:
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "half.jsonl"
-            kept = [p for p in passages if int(p["id"].split("-")[0]) % 4 == half]
+            path = Path(tmp) / "part.jsonl"
+            kept = [p for p in passages
+                    if int(p["id"].split("-")[0]) % modulus in residues]
             path.write_text("".join(json.dumps(p) + "\n" for p in kept))
             engine = Engine.load(path)
             for lang in ("de", "en"):
@@ -59,7 +62,7 @@ def main() -> int:
                     if got is None:
                         continue
                     values, article = got
-                    indexed = int(item["passage_id"].split("-")[0]) % 4 == half
+                    indexed = int(item["passage_id"].split("-")[0]) % modulus in residues
                     if indexed and article != item["passage_id"]:
                         continue  # a wrong first answer is neither positive nor negative
                     xs.append(values)

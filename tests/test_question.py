@@ -1,0 +1,54 @@
+"""Question analysis: language, kind and focus words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Wie viele Soldaten?", "de"), ("how many soldiers?", "en"), ("Was sagt Russland?", "de"),
+     ("what does Russia say?", "en"), ("Soldaten", "de"), ("soldiers", "en"),
+     ("Wetter in Berlin", "de"), ("cake recipe", "en"), ("Warum hilft Nordkorea?", "de")],
+)
+def test_language(text: str, language: str) -> None:
+    assert analyse(text).language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Wie viele Soldaten?", "count"), ("Wieviele Soldaten?", "count"),
+        ("how many soldiers?", "count"), ("How much money?", "count"),
+        ("Wann besuchte Putin Pjöngjang?", "time"), ("When did Putin visit?", "time"),
+        ("In welchem Jahr?", "time"),
+        ("Wer ist Peskow?", "person"), ("Who is Peskov?", "person"),
+        ("Wie heißt der Sprecher?", "person"),
+        ("Wo kämpfen sie?", "place"), ("Where do they fight?", "place"),
+        ("Was sagt Russland?", "statement"), ("what does Russia say?", "statement"),
+        ("Was dementiert der Kreml?", "statement"), ("Does Moscow deny it?", "statement"),
+        ("Warum hilft Nordkorea?", "reason"), ("Why does North Korea help?", "reason"),
+        ("Was liefert Nordkorea?", "other"), ("Hwasong-11", "other"),
+    ],
+)
+def test_kind(text: str, kind: str) -> None:
+    assert analyse(text).kind == kind
+
+
+def test_focus_drops_question_and_stop_words() -> None:
+    assert analyse("Wie viele Soldaten schickt Nordkorea?").focus == (
+        "Soldaten", "schickt", "Nordkorea")
+    assert analyse("how many soldiers are there?").focus == ("soldiers",)
+
+
+def test_statement_questions_drop_the_generic_verb() -> None:
+    assert analyse("Was sagt Russland?").focus == ("Russland",)
+    assert analyse("What did Peskov say?").focus == ("Peskov",)
+    assert analyse("Was sagt er?").focus == ("sagt",)  # nothing else to search for
+
+
+def test_separable_particle() -> None:
+    assert analyse("Wann treffen die Soldaten ein?").particle == "ein"
+    assert analyse("Wann treffen die Soldaten?").particle is None
