@@ -158,7 +158,7 @@ class Engine:
         q = analyse(question)
         found: list[Scored] = []
         for collection in self.collections:
-            groups = build_query(q, collection.language)
+            groups = build_query(q, collection.language, collection.index.vocab)
             fused = None
             if groups and self.semantic is not None:
                 fused = self.semantic.rank(q, collection.language, collection.index,

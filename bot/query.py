@@ -7,11 +7,13 @@ translations and the word itself (names and cognates match as they are).
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from bot.analysis import analyzer, fold
 from bot.question import Question
 from bot.translate import translations
+from bot.transliterate import variants
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,32 @@ class QueryGroup:
     part: bool = False  # a part of a compound or joined word, not the whole word
 
 
-def build_query(question: Question, language: str) -> list[QueryGroup]:
-    """The query for passages in `language`."""
+def build_query(
+    question: Question, language: str, vocabulary: Container[str] | None = None,
+) -> list[QueryGroup]:
+    """The query for passages in `language`.
+
+    With the collection's `vocabulary`, a word none of whose forms the passages have is
+    also looked for in its other spellings (Peskov -> Peskow, Zelensky -> Selenskyj).
+    """
+    groups = _build(question, language)
+    if vocabulary is None:
+        return groups
+    return [_respelled(g, language, vocabulary) for g in groups]
+
+
+def _respelled(group: QueryGroup, language: str, vocabulary: Container[str]) -> QueryGroup:
+    if group.part or any(t in vocabulary for t in group.terms) or not group.word.isalpha():
+        return group
+    target = analyzer(language)
+    found = [t for v in sorted(variants(fold(group.word)))
+             for t in target.token_terms(v)[:1] if t in vocabulary]
+    if not found:
+        return group
+    return QueryGroup((*group.terms, *dict.fromkeys(found)), group.word, group.weight, group.part)
+
+
+def _build(question: Question, language: str) -> list[QueryGroup]:
     target = analyzer(language)
     groups: list[QueryGroup] = []
     seen: set[tuple[str, ...]] = set()
