@@ -14,6 +14,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,22 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 OTHERS = ("rank-bm25", "bm25s", "tantivy")
 
 
-def measure(system: str, data: Path) -> dict[str, Any]:
+def snapshot() -> Path:
+    """The committed bot/ and benchmarks/ (HEAD) in a temporary folder.
+
+    Measuring from a snapshot keeps edits made to the work tree during a long run from
+    changing the code between the build and the serving measurement.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
+    archive = subprocess.run(["git", "archive", "HEAD", "bot", "benchmarks"], cwd=HERE.parent,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def measure(system: str, data: Path, root: Path = HERE.parent) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-m", "benchmarks.systems", system, str(data)],
-                          capture_output=True, text=True, cwd=HERE.parent, check=False)
+                          capture_output=True, text=True, cwd=root, check=False)
     if done.returncode != 0:
         return {"system": system, "error": done.stderr.strip().splitlines()[-1:]}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -39,7 +53,10 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated systems to leave out")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
+    parser.add_argument("--work-tree", action="store_true",
+                        help="measure the work tree as it is, not a snapshot of HEAD")
     args = parser.parse_args()
+    root = HERE.parent if args.work_tree else snapshot()
     skip = set(filter(None, args.skip.split(",")))
     results: dict[str, dict[str, dict[str, Any]]] = {}
     for size in args.sizes.split(","):
@@ -51,7 +68,7 @@ def main() -> None:
         for system in ("newsbot-build", "newsbot", *OTHERS):
             if system not in skip:
                 print(f"{size}: {system} ...", file=sys.stderr)
-                got[system] = measure(system, data)
+                got[system] = measure(system, data.resolve(), root)
         results[size] = got
         if args.json:
             args.json.write_text(json.dumps(results, indent=1))
