@@ -58,7 +58,7 @@ class Window:
 # log words, share of new words, first sentence), fitted with
 # scripts/fit_quotes.py on XQuAD dev (does the window hold the answer?), less a cost
 # for quoting a second sentence that keeps quotes short.
-QUOTE_WEIGHTS = (-0.819, 8.036, 0.268, 0.897, 0.093, 0.616, -1.779, 0.076)
+QUOTE_WEIGHTS = (-0.562, 7.886, 0.238, 0.62, 0.075, 0.555, -1.623, 0.087)
 SECOND_SENTENCE_COST = 0.0
 # A single sentence holding the answer kind is quoted alone when the quote model
 # scores it at most this much below its preferred window (shorter quotes).

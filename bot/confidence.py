@@ -17,7 +17,7 @@ import math
 # coverage, sentence coverage, heaviest word share, translated, log(groups + 1),
 # translated * coverage, share of the question's words found (unweighted: idf is noisy
 # in a small collection), bias
-WEIGHTS = (8.592, 8.107, -7.079, -0.654, 1.022, -0.074, -0.287, -7.536)
+WEIGHTS = (8.548, 8.231, -7.395, -0.676, 1.07, -0.011, -0.293, -7.587)
 THRESHOLD = 0.3
 
 
