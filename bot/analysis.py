@@ -149,6 +149,17 @@ class Analyzer:
                     out.append(term)
         return tuple(out)
 
+    def dictionary_term(self, word: str) -> str:
+        """The term of a word already in dictionary form (a translation), without the
+        lemmatiser; "" for a stop word. Multi-word entries give their last word."""
+        last = word.split()[-1] if word.split() else ""
+        folded = fold(last)
+        if not folded or folded in self._stops:
+            return ""
+        if any(j in folded for j in "-‐‑'’_"):
+            folded = "".join(_JOINERS_RE.split(folded))
+        return str(self._stemmer.stemWord(folded))
+
     def stem(self, word: str) -> str:
         """Lemma (when simplemma knows the form) reduced to its Snowball stem, folded."""
         return str(self._stemmer.stemWord(fold(self.lemma(word))))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 
-from bot.analysis import analyzer, fold
+from bot.analysis import LANGUAGES, analyzer, fold, stop_words
 from bot.question import Question
 from bot.translate import translations
 from bot.transliterate import variants
@@ -62,23 +62,43 @@ def _build(question: Question, language: str) -> list[QueryGroup]:
             groups.append(QueryGroup(terms, word, part=part))
 
     if question.language == language:
+        one_word = len(question.focus) == 1 and question.words == 1
         for word in question.focus:
             joined = _with_particle(question, word, language)
+            if one_word:
+                # "Putin", "Kursk", "soldiers": a single word may be of either language
+                joined = (*joined, *_translated(word, LANGUAGES, language)[1:])
             for k, term in enumerate(target.token_terms(word)):
-                add((term, *joined) if joined and term not in joined else (term,), word, k > 0)
+                extra = tuple(t for t in joined if t != term) if k == 0 else ()
+                add((term, *dict.fromkeys(extra)), word, k > 0)
         return groups
 
-    source = analyzer(question.language)
+    stops = stop_words(question.language)
     for word in question.focus:
-        if not source.token_terms(word):
-            continue  # a stop word in the question's language
-        terms: list[str] = []
-        for candidate in (word, *translations(fold(word), question.language, language)):
-            for term in target.token_terms(candidate)[:1]:
-                if term not in terms:
-                    terms.append(term)
-        add(tuple(terms), word)
+        if fold(word) in stops:
+            continue
+        add(_translated(word, (question.language,), language), word)
     return groups
+
+
+def _translated(word: str, sources: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """The word's own term and those of its translations into `language`.
+
+    Dictionary translations are already in dictionary form, so they are stemmed
+    without the lemmatiser (whose tables take seconds to load).
+    """
+    target = analyzer(language)
+    terms = list(target.token_terms(word)[:1]) if sources == (language,) else []
+    if not terms:
+        terms = [target.dictionary_term(word)]
+    for source in sources:
+        if source == language:
+            continue
+        for candidate in translations(fold(word), source, language):
+            term = target.dictionary_term(candidate)
+            if term and term not in terms:
+                terms.append(term)
+    return tuple(t for t in terms if t)
 
 
 def _with_particle(question: Question, word: str, language: str) -> tuple[str, ...]:

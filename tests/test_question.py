@@ -52,3 +52,12 @@ def test_statement_questions_drop_the_generic_verb() -> None:
 def test_separable_particle() -> None:
     assert analyse("Wann treffen die Soldaten ein?").particle == "ein"
     assert analyse("Wann treffen die Soldaten?").particle is None
+
+
+def test_one_word_questions_are_searched_in_both_languages() -> None:
+    from bot.query import build_query
+
+    [group] = build_query(analyse("soldiers"), "de")
+    assert "soldat" in group.terms
+    [group] = build_query(analyse("Soldaten"), "de")
+    assert group.terms[0] == "soldat"
