@@ -35,7 +35,7 @@ EVIDENCE_BONUS = {
     "count": 1.0, "time": 0.8, "statement": 0.5, "person": 0.3, "place": 0.3, "reason": 0.3,
 }
 SHORT_QUOTE = 8  # a best sentence with fewer words is quoted with its neighbour
-MAX_QUOTE_WORDS = 55
+MAX_QUOTE_WORDS = 60
 LOCAL_WEIGHT = 0.5  # weight of words that single out a sentence within its passage
 PAIR_WEIGHT = 0.6  # weight of the question's word pairs found in a sentence
 RANK_WINDOW_COST = 0.3  # two sentences rank a passage only if this much better than one
