@@ -62,7 +62,7 @@ MODEL = "multilingual-e5-small-q4"
 AUTO_LIMIT = 200  # passages embedded at most when loading (about 1.5 minutes)
 SECONDS_PER_PASSAGE = 0.5  # measured on two cores, for the log's estimate
 BATCH = 16  # passages per call of the model
-CANDIDATES = 30  # nearest passages fused with BM25's candidates
+CANDIDATES = 20  # passages taken from BM25 and from the nearest, at least
 RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank)
 # The fused order is refined by each candidate's re-ranking score (BM25 and its best
 # sentence) and cosine; measured on XQuAD dev (docs/semantic.md).
@@ -434,8 +434,8 @@ def rank_fused(
 ) -> list[Scored]:
     """BM25's candidates fused with the passages nearest to the question, best first.
 
-    BM25's hits, in the order `answering.rank` gives them, and the `candidates`
-    nearest passages are fused by reciprocal rank (`fuse`); every candidate is read
+    BM25's best `candidates` (at least CANDIDATES), in the order `answering.rank` gives
+    them, and as many nearest passages are fused by reciprocal rank (`fuse`); each is read
     for its quote by `answering.rank_docs`, and its rank_score is its fused score
     (1 for a passage first in both) plus FUSED_WEIGHT times its re-ranking score with
     the cosine's shortfall from the nearest candidate's, COSINE_SCALE per point.
@@ -445,8 +445,9 @@ def rank_fused(
     from bot.answering import rank_docs
 
     ids = [index.term_ids(g.terms) for g in groups]
-    hits = [doc for doc, _ in index.top(ids, candidates, [g.weight for g in groups])]
-    nearest = vectors.top(query, candidates)
+    wanted = max(candidates, CANDIDATES)
+    hits = [doc for doc, _ in index.top(ids, wanted, [g.weight for g in groups])]
+    nearest = vectors.top(query, wanted)
     docs = list(dict.fromkeys([*hits, *nearest]))
     if not docs:
         return []
