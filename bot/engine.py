@@ -112,6 +112,19 @@ class Engine:
         fresh = Engine.load(self.path, self.index_dir)
         if not fresh.article_count() and self.article_count():
             return [str(e) for e in fresh.errors] or ["no articles found; kept the old ones"]
+        # (by file name: a saved index copied with its folder remembers the old paths)
+        broken = {Path(e.path).name for e in fresh.errors}
+        kept = [a for a in self.articles()
+                if a.path and Path(a.path).name in broken and fresh.article(a.id) is None]
+        if kept:
+            # A file that turned invalid keeps serving its last good version (in memory,
+            # until it is fixed): better an article of a minute ago than none.
+            kb = KnowledgeBase(articles=[*fresh.articles(), *kept], errors=fresh.errors)
+            merged = Engine(kb, self.path)
+            merged.semantic, merged.index_dir = fresh.semantic, fresh.index_dir
+            fresh = merged
+            log.warning("knowledge: kept the last good version of %d article(s) from "
+                        "file(s) with errors", len(kept))
         with self._lock:
             self.__dict__.update(
                 {k: v for k, v in fresh.__dict__.items() if k != "_lock"}
@@ -173,6 +186,10 @@ class Engine:
     def answer(self, question: str, top: int = 3, offset: int = 0) -> Answer:
         """Quote the sentences that answer `question`, best first, with their sources."""
         started = time.perf_counter()
+        with self._lock:  # one consistent state, even while reload() swaps it
+            return self._answer(question, top, offset, started)
+
+    def _answer(self, question: str, top: int, offset: int, started: float) -> Answer:
         q, candidates = self.search(question)
         # Only passages we are sure of are quoted, in rank order: a well-ranked passage
         # that covers little of the question gives way to one that covers it.

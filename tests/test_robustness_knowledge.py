@@ -79,11 +79,6 @@ def test_reload_with_every_file_broken_keeps_serving(knowledge: Path) -> None:
     assert serves(engine, ARTICLE_ID)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Engine.reload drops an article whose file turned invalid instead of keeping "
-    "its last good version (bot/engine.py, not ours to change)",
-)
 def test_reload_with_one_file_broken_keeps_its_last_good_version(knowledge: Path) -> None:
     engine = Engine.load(knowledge)
     others = {a.id for a in engine.articles()} - {ARTICLE_ID}
@@ -94,12 +89,6 @@ def test_reload_with_one_file_broken_keeps_its_last_good_version(knowledge: Path
     assert serves(engine, ARTICLE_ID)  # ... and its last good version served
 
 
-@pytest.mark.xfail(
-    strict=False,  # a race: fails only when a reload lands inside an answer
-    reason="Engine.reload swaps the engine's state with __dict__.update while answer() "
-    "runs in another thread; answer() can read the old index and the new store and hit "
-    "`assert article is not None` in Engine._snippet (bot/engine.py, not ours to change)",
-)
 def test_questions_during_reloads_never_fail(knowledge: Path) -> None:
     engine = Engine.load(knowledge)
     file = article_file(knowledge)
