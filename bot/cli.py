@@ -108,7 +108,7 @@ def _engine(args: argparse.Namespace) -> object:
     engine = Engine.load(args.knowledge)
     for error in engine.errors:
         print(f"newsbot: skipped: {error}", file=sys.stderr)
-    if not engine.articles():
+    if not engine.article_count():
         raise NewsbotError(f"no articles to answer from in {engine.path}")
     return engine
 
@@ -132,7 +132,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question != "-":
         question = _clip(args.question)
         if not question:
-            raise NewsbotError("the question is empty; ask something, e.g. newsbot ask \"Wie viele Soldaten?\"")
+            raise NewsbotError(
+                'the question is empty; ask something, e.g. newsbot ask "Wie viele Soldaten?"')
         answer = engine.answer(question, top=args.top)
         print(as_json(answer) if args.json else as_text(answer, color=sys.stdout.isatty()))
         return 0
@@ -161,7 +162,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             pass
     except ImportError:  # pragma: no cover - Windows without readline
         readline = None  # type: ignore[assignment]
-    print(f"newsbot: {len(engine.articles())} article(s). Ask a question; empty line or Ctrl-D quits.")
+    print(f"newsbot: {engine.article_count()} article(s). "
+          "Ask a question; an empty line or Ctrl-D quits.")
     try:
         while True:
             try:

@@ -16,9 +16,13 @@ _NUMBER_WORDS = (
     r"tausend\w*|dutzend\w*|mehrere|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|twenty|thirty|hundreds?|thousands?|dozens?"
 )
-_SCALE = r"(?:\s+(?:Millionen|Million|Milliarden|Milliarde|Mio\.|Mrd\.|million|billion|thousand|Tausend|Prozent|percent|%))?"
+_SCALE = (
+    r"(?:\s+(?:Millionen|Million|Milliarden|Milliarde|Mio\.|Mrd\.|million|billion|thousand|"
+    r"Tausend|Prozent|percent|%))?"
+)
 NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?:\d+(?:[.,]\d+)*(?:\s?%)?" + _SCALE + r"|(?:" + _NUMBER_WORDS + r")\b" + _SCALE + r")",
+    r"(?<![\w.,])(?:\d+(?:[.,]\d+)*(?:\s?%)?" + _SCALE
+    + r"|(?:" + _NUMBER_WORDS + r")\b" + _SCALE + r")",
     re.IGNORECASE,
 )
 _MONTHS = (

@@ -128,7 +128,7 @@ def load_yaml(file: Path) -> Article:
         raise KnowledgeError(str(file), f"cannot read it ({err.strerror})",
                              "check the path and its permissions") from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -236,7 +236,8 @@ def _article(data: dict[str, Any], file: Path, line_of: Any, kind: str) -> Artic
         strings[key] = value.strip() if isinstance(value, str) and value.strip() else None
     url = strings["url"]
     if url and not url.startswith(("http://", "https://")):
-        raise fail("url", f"`url` {url!r} is not an http(s) address", "write the full https://… URL")
+        raise fail("url", f"`url` {url!r} is not an http(s) address",
+                   "write the full https://… URL")
     return Article(
         id=art_id, title=title.strip(), language=language.lower(), paragraphs=paragraphs,
         published=published, updated=updated, source=strings["source"], url=url,
@@ -267,7 +268,8 @@ def _yaml_body(body: Any, fail: Any) -> tuple[Paragraph, ...]:
         elif isinstance(item, dict) and "paragraphs" in item:
             section = item.get("section")
             paras = item.get("paragraphs")
-            if not isinstance(paras, list) or (section is not None and not isinstance(section, str)):
+            bad_section = section is not None and not isinstance(section, str)
+            if not isinstance(paras, list) or bad_section:
                 raise fail("body", f"bad section {section!r}", fix)
             for p in paras:
                 if not isinstance(p, str):

@@ -68,10 +68,7 @@ def _quote_depth_at(text: str) -> list[int]:
 
 def _closes_soon(depth: list[int], pos: int, within: int = 400) -> bool:
     """Does the quotation open at `pos` close within `within` characters?"""
-    for k in range(pos, min(len(depth), pos + within)):
-        if depth[k] == 0:
-            return True
-    return False
+    return any(depth[k] == 0 for k in range(pos, min(len(depth), pos + within)))
 
 
 def _is_boundary(text: str, end: int, mark: str, nxt: str, language: str) -> bool:
