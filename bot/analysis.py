@@ -9,6 +9,7 @@ Token analysis is cached because vocabulary is Zipf-distributed.
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -167,7 +168,8 @@ class Analyzer:
     def lemma(self, word: str) -> str:
         """simplemma's lemma; for German weak participles it misses
         ("abgefeuert", "eingesetzt") the infinitive, when that is a known word."""
-        lemma = str(simplemma.lemmatize(word, lang=self.language))
+        known = _lemma_table(self.language).get(word)
+        lemma = known if known is not None else str(simplemma.lemmatize(word, lang=self.language))
         if self.language == "de" and lemma == word and word.islower():
             m = _PARTICIPLE_RE.fullmatch(word)
             if m:
@@ -176,6 +178,24 @@ class Analyzer:
                 if zipf(infinitive, "de") >= 1.5:
                     return infinitive
         return lemma
+
+
+@lru_cache(maxsize=4)
+def _lemma_table(language: str) -> dict[str, str]:
+    """simplemma's lemmas of the commonest words, precomputed (scripts/build_lemmas.py):
+    a question in common words answers without loading simplemma's dictionaries."""
+    table: dict[str, str] = {}
+    data = resources.files("bot") / "data" / f"lemmas_{language}.tsv.gz"
+    try:
+        with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                form, _, lemma = line.rstrip("\n").partition("\t")
+                table[form] = lemma or form
+    except FileNotFoundError:
+        pass
+    return table
 
 
 @lru_cache(maxsize=8)

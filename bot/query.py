@@ -44,8 +44,8 @@ def _respelled(group: QueryGroup, language: str, vocabulary: Container[str]) -> 
     if group.part or any(t in vocabulary for t in group.terms) or not group.word.isalpha():
         return group
     target = analyzer(language)
-    found = [t for v in sorted(variants(fold(group.word)))
-             for t in target.token_terms(v)[:1] if t in vocabulary]
+    terms = (target.dictionary_term(v) for v in sorted(variants(fold(group.word))))
+    found = [t for t in terms if t and t in vocabulary]
     if not found:
         return group
     return QueryGroup((*group.terms, *dict.fromkeys(found)), group.word, group.weight, group.part)
