@@ -409,8 +409,8 @@ class _Clock:
 class Store:
     """Articles, passages and one BM25 index per language, over flat arrays."""
 
-    def __init__(self, arrays: dict[str, Any], texts: bytes | mmap.mmap,
-                 articles: bytes | mmap.mmap, manifest: dict[str, Any]) -> None:
+    def __init__(self, arrays: dict[str, Any], texts: Blob,
+                 articles: Blob, manifest: dict[str, Any]) -> None:
         self.manifest = manifest
         self._a = arrays
         self._texts = texts
@@ -601,8 +601,8 @@ def save(seg: Segment, directory: Path, manifest: dict[str, Any]) -> None:
 
 
 def write(
-    directory: Path, arrays: dict[str, Any], texts: Sequence[bytes | mmap.mmap],
-    articles: Sequence[bytes | mmap.mmap], sections: list[str], manifest: dict[str, Any],
+    directory: Path, arrays: dict[str, Any], texts: Sequence[Blob],
+    articles: Sequence[Blob], sections: list[str], manifest: dict[str, Any],
 ) -> None:
     """Write a store's files and manifest into a new folder, then rename it into place."""
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -610,14 +610,15 @@ def write(
     try:
         files: dict[str, list[Any]] = {}
 
-        def put(name: str, chunks: Sequence[bytes | mmap.mmap]) -> None:
+        def put(name: str, blobs: Sequence[Blob]) -> None:
             digest = hashlib.sha256()
             size = 0
             with (tmp / name).open("wb") as fh:
-                for chunk in chunks:
-                    fh.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
+                for blob in blobs:
+                    for chunk in blob.chunks() if isinstance(blob, FileBytes) else [blob]:
+                        fh.write(chunk)
+                        digest.update(chunk)
+                        size += len(chunk)
             files[name] = [size, digest.hexdigest()]
 
         put("texts.bin", texts)
@@ -752,7 +753,38 @@ def open_store(directory: Path, manifest: dict[str, Any]) -> Store:
                  manifest)
 
 
-def _map(path: Path) -> bytes | mmap.mmap:
+class FileBytes:
+    """A read-only file read by position (pread), for the texts: the pages read stay in
+    the page cache, shared and reclaimable, instead of in this process's memory."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self._size = os.fstat(self._fd).st_size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, where: slice) -> bytes:
+        start, stop, _ = where.indices(self._size)
+        return os.pread(self._fd, max(0, stop - start), start) if stop > start else b""
+
+    def chunks(self, size: int = 1 << 22) -> Iterator[bytes]:
+        for start in range(0, self._size, size):
+            yield self[start:start + size]
+
+    def __del__(self) -> None:
+        try:
+            os.close(self._fd)
+        except (OSError, AttributeError):
+            pass
+
+
+Blob = bytes | mmap.mmap | FileBytes
+
+
+def _map(path: Path) -> Blob:
+    if hasattr(os, "pread"):
+        return FileBytes(path)
     with path.open("rb") as fh:
         if path.stat().st_size == 0:
             return b""
