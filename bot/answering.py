@@ -262,13 +262,16 @@ def read_passage(
     question_words = {fold(w) for w in question.focus}
     question_terms = {t for g in groups for t in g.terms}
     # which query groups each sentence matches
-    hits = [frozenset(k for k, g in enumerate(groups) if terms.intersection(g.terms))
+    # which query groups each sentence matches, and how surely (translations)
+    sure = [{k: t for k, g in enumerate(groups) if (t := g.trust_in(terms)) > 0}
             for terms in view.terms]
+    hits = [frozenset(found) for found in sure]
     everywhere = frozenset().union(*hits)
+    trust = {k: max(found.get(k, 0.0) for found in sure) for k in everywhere}
     weigh = _WordWeights(groups, weights)
-    coverage = weigh(everywhere) / total
+    coverage = weigh(everywhere, trust) / total
     count = _WordWeights(groups, [1.0] * len(groups))
-    words_found = count(everywhere) / (count(frozenset(range(len(groups)))) or 1.0)
+    words_found = count(everywhere, trust) / (count(frozenset(range(len(groups)))) or 1.0)
     evidences = []
     strengths = []
     for text, raw in zip(sentences, _evidence(passage, question.kind), strict=True):
@@ -297,7 +300,7 @@ def read_passage(
             if j > i and words > MAX_QUOTE_WORDS:
                 break
             matched = hits[i] if i == j else hits[i] | hits[j]
-            cov = weigh(matched) / total
+            cov = weigh(matched, trust) / total
             ev = max(strengths[i:j + 1])
             pair = max(sentence_pairs[i:j + 1])
             aimed = pointed(matched) / total
@@ -325,11 +328,13 @@ class _WordWeights:
             part_sum = sum(w for _, w in parts)
             self._words.append((max(weights[k] for k in members), whole, parts, part_sum))
 
-    def __call__(self, matched: frozenset[int]) -> float:
+    def __call__(self, matched: frozenset[int], trust: dict[int, float] | None = None) -> float:
+        sure = trust or {}
         total = 0.0
         for weight, whole, parts, part_sum in self._words:
-            if any(k in matched for k in whole):
-                total += weight
+            found = [sure.get(k, 1.0) for k in whole if k in matched]
+            if found:
+                total += weight * max(found)
             elif part_sum:
                 total += weight * sum(w for k, w in parts if k in matched) / part_sum
         return total

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass
+from typing import Any
 
 from bot.analysis import LANGUAGES, analyzer, fold, stop_words
 from bot.question import Question
@@ -24,6 +25,16 @@ class QueryGroup:
     word: str
     weight: float = 1.0
     part: bool = False  # a part of a compound or joined word, not the whole word
+    # how surely each term stands for the word (a fifth-best translation less than the
+    # first): coverage and confidence credit a match by it; empty = all sure
+    trust: tuple[float, ...] = ()
+
+    def trust_in(self, found: frozenset[str] | set[str]) -> float:
+        """How surely the terms in `found` stand for the word (0 if none of them do)."""
+        if not self.trust:
+            return 1.0 if found.intersection(self.terms) else 0.0
+        return max((t for term, t in zip(self.terms, self.trust, strict=True) if term in found),
+                   default=0.0)
 
 
 def build_query(
@@ -48,7 +59,9 @@ def _respelled(group: QueryGroup, language: str, vocabulary: Container[str]) -> 
     found = [t for t in terms if t and t in vocabulary]
     if not found:
         return group
-    return QueryGroup((*group.terms, *dict.fromkeys(found)), group.word, group.weight, group.part)
+    added = tuple(dict.fromkeys(found))
+    trust = (*(group.trust or (1.0,) * len(group.terms)), *(0.9,) * len(added))
+    return QueryGroup((*group.terms, *added), group.word, group.weight, group.part, trust)
 
 
 def _build(question: Question, language: str) -> list[QueryGroup]:
@@ -77,28 +90,39 @@ def _build(question: Question, language: str) -> list[QueryGroup]:
     for word in question.focus:
         if fold(word) in stops:
             continue
-        add(_translated(word, (question.language,), language), word)
+        ranked = _translated(word, (question.language,), language, ranks=True)
+        terms = tuple(t for t, _ in ranked)
+        if terms and terms not in seen:
+            seen.add(terms)
+            groups.append(QueryGroup(terms, word, trust=tuple(_trust(r) for _, r in ranked)))
     return groups
 
 
-def _translated(word: str, sources: tuple[str, ...], language: str) -> tuple[str, ...]:
-    """The word's own term and those of its translations into `language`.
+def _trust(rank: int) -> float:
+    """The word itself (rank -1) and its first translations are sure; later ones less so."""
+    return 1.0 if rank < 2 else 0.8 if rank < 5 else 0.6
+
+
+def _translated(
+    word: str, sources: tuple[str, ...], language: str, ranks: bool = False,
+) -> Any:
+    """The word's own term and those of its translations into `language`; with
+    `ranks`, (term, rank) pairs, the rank being the translation's place (-1: the word).
 
     Dictionary translations are already in dictionary form, so they are stemmed
     without the lemmatiser (whose tables take seconds to load).
     """
     target = analyzer(language)
-    terms = list(target.token_terms(word)[:1]) if sources == (language,) else []
-    if not terms:
-        terms = [target.dictionary_term(word)]
+    own = list(target.token_terms(word)[:1]) if sources == (language,) else []
+    ranked: dict[str, int] = {t: -1 for t in own or [target.dictionary_term(word)] if t}
     for source in sources:
         if source == language:
             continue
-        for candidate in translations(fold(word), source, language):
+        for rank, candidate in enumerate(translations(fold(word), source, language)):
             term = target.dictionary_term(candidate)
-            if term and term not in terms:
-                terms.append(term)
-    return tuple(t for t in terms if t)
+            if term and term not in ranked:
+                ranked[term] = rank
+    return tuple(ranked.items()) if ranks else tuple(ranked)
 
 
 def _with_particle(question: Question, word: str, language: str) -> tuple[str, ...]:

@@ -75,7 +75,7 @@ def main() -> int:
         w -= (x.T @ (p - y) / len(y) + 1e-4 * w)
     p = 1 / (1 + np.exp(-x @ w))
     print("WEIGHTS =", tuple(round(float(v), 3) for v in w))
-    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+    for threshold in (0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5):
         kept = float((p[y == 1] >= threshold).mean())
         rejected = float((p[y == 0] < threshold).mean())
         print(f"threshold {threshold}: keeps {kept:.3f} of positives, rejects {rejected:.3f}"

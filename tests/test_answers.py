@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.confidence import THRESHOLD
 from bot.engine import Engine
 
 GOLDEN = [
@@ -36,7 +37,7 @@ def test_off_topic_question_finds_nothing(bundled_engine: Engine, item: dict[str
     answer = bundled_engine.answer(str(item["question"]))
     assert not answer.found
     assert answer.snippets == ()
-    assert answer.confidence < 0.35
+    assert answer.confidence < THRESHOLD
 
 
 def test_count_answers_show_both_numbers_with_highlights(bundled_engine: Engine) -> None:
