@@ -26,6 +26,7 @@ class Report:
     top1: float
     top3: float
     mrr10: float
+    first_snippet: float  # the first snippet's article is the gold one (a miss if none)
     answer_hit: float
     quote_words: float
     no_answer_rate: float
@@ -43,6 +44,7 @@ class Report:
             ("top-1", f"{self.top1:.3f}"),
             ("top-3", f"{self.top3:.3f}"),
             ("MRR@10", f"{self.mrr10:.3f}"),
+            ("first snippet from the gold passage", f"{self.first_snippet:.3f}"),
             ("answer hit", f"{self.answer_hit:.3f}"),
             ("words in first quote", f"{self.quote_words:.1f}"),
             ("no-answer rate", f"{self.no_answer_rate:.3f}"),
@@ -78,7 +80,7 @@ def _matches(gold: str, passage_id: str, article_id: str) -> bool:
 
 
 def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> Report:
-    top1 = top3 = mrr = hit = 0.0
+    top1 = top3 = mrr = hit = first_gold = 0.0
     words: list[int] = []
     times: list[float] = []
     positives = no_answer = negatives = negatives_ok = 0
@@ -102,6 +104,7 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> Report:
             no_answer += 1
             continue
         first = answer.snippets[0]
+        first_gold += bool(gold) and _matches(str(gold), first.passage_id, first.source.article_id)
         words.append(len(first.quote.split()))
         quote = first.quote.lower()
         hit += any(a in quote for a in answers)
@@ -109,7 +112,8 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]]) -> Report:
     times.sort()
     return Report(
         questions=positives, top1=top1 / n, top3=top3 / n, mrr10=mrr / n,
-        answer_hit=hit / n, quote_words=statistics.fmean(words) if words else 0.0,
+        first_snippet=first_gold / n, answer_hit=hit / n,
+        quote_words=statistics.fmean(words) if words else 0.0,
         no_answer_rate=no_answer / n, negatives=negatives,
         negatives_correct=negatives_ok / negatives if negatives else 0.0,
         median_ms=statistics.median(times) if times else 0.0,
