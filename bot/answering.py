@@ -350,7 +350,7 @@ class _View:
     pairs: list[frozenset[tuple[str, str]]]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _view(passage: Passage) -> _View:
     lang = analyzer(passage.language)
     texts = passage.sentence_texts() or [passage.text]
@@ -364,7 +364,7 @@ def _view(passage: Passage) -> _View:
     )
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _evidence(passage: Passage, kind: str) -> list[list[Span]]:
     return [evidence(kind, text) for text in _view(passage).texts]
 

@@ -855,7 +855,11 @@ def _writable(directory: Path) -> bool:
     probe = directory if directory.exists() else directory.parent
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
-    return os.access(probe, os.W_OK) and (not directory.exists() or os.access(directory, os.W_OK))
+    def ok(path: Path) -> bool:
+        # root may write anywhere; a folder without write bits is still not ours to fill
+        return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+    return ok(probe) and (not directory.exists() or ok(directory))
 
 
 def _errors_to_json(errors: Iterable[KnowledgeError]) -> list[dict[str, Any]]:
