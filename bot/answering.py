@@ -27,7 +27,7 @@ from bot.query import QueryGroup
 from bot.question import Question
 from bot.wordfreqs import zipf
 
-CANDIDATES = 12  # passages re-ranked per collection
+CANDIDATES = 8  # passages re-ranked per collection
 SENTENCE_WEIGHT = 1.0  # weight of the best sentence's coverage against normalised BM25
 # What a sentence holding the kind of answer asked for (a number for "how many")
 # adds to its coverage of the question.
