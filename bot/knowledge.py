@@ -288,7 +288,11 @@ def _yaml_body(body: Any, fail: Any) -> tuple[Paragraph, ...]:
     return tuple(out)
 
 
-def _date(value: Any, key: str, fail: Any) -> dt.date | None:
+def parse_date(value: Any) -> dt.date | None:
+    """A date as YAML or JSON give it (a date, a datetime or ISO text); None when empty.
+
+    Raises ValueError for anything else.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -296,11 +300,16 @@ def _date(value: Any, key: str, fail: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise fail(key, f"bad date `{key}: {value}`", f"write `{key}: YYYY-MM-DD`, e.g. 2024-10-22")
+        return dt.date.fromisoformat(value.strip()[:10])
+    raise ValueError(f"not a date: {value!r}")
+
+
+def _date(value: Any, key: str, fail: Any) -> dt.date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise fail(key, f"bad date `{key}: {value}`",
+                   f"write `{key}: YYYY-MM-DD`, e.g. 2024-10-22") from None
 
 
 def detect_language(text: str, candidates: tuple[str, ...] = LANGUAGES) -> str:

@@ -23,7 +23,7 @@ from bot.errors import KnowledgeError
 from bot.ingest.draft import Draft
 from bot.ingest.errors import ExtractError, IngestError
 from bot.ingest.extract import extract
-from bot.knowledge import load_jsonl, load_yaml
+from bot.knowledge import load_jsonl, load_yaml, parse_date
 from bot.models import Article, Paragraph
 
 SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt", ".yaml", ".yml", ".jsonl")
@@ -161,13 +161,7 @@ def _text(value: Any) -> str:
 
 
 def _date(value: Any, origin: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        return parse_date(value)
     except ValueError:
         raise ExtractError(f"{origin}: bad date {value!r}; write YYYY-MM-DD") from None
