@@ -104,37 +104,9 @@ class Scored:
     confidence: float = 0.0
 
 
-def word_coverage(groups: list[QueryGroup], weights: list[float], matched: set[int]) -> float:
-    """Weight of the question's words found, given which groups matched.
-
-    A word counts once, with the weight of its heaviest group: fully when its whole
-    form matched, else in proportion to the weight of its parts that matched (a
-    compound's parts must not count the same word three times).
-    """
-    whole: dict[str, float] = {}
-    parts: dict[str, float] = {}
-    found_whole: set[str] = set()
-    found_parts: dict[str, float] = {}
-    for k, (group, weight) in enumerate(zip(groups, weights, strict=True)):
-        whole[group.word] = max(whole.get(group.word, 0.0), weight)
-        if group.part:
-            parts[group.word] = parts.get(group.word, 0.0) + weight
-            if k in matched:
-                found_parts[group.word] = found_parts.get(group.word, 0.0) + weight
-        elif k in matched:
-            found_whole.add(group.word)
-    total = 0.0
-    for word, weight in whole.items():
-        if word in found_whole:
-            total += weight
-        elif word in found_parts:
-            total += weight * found_parts[word] / parts[word]
-    return total
-
-
 def question_weight(groups: list[QueryGroup], weights: list[float]) -> float:
-    """The most `word_coverage` can be: every word found."""
-    return word_coverage(groups, weights, set(range(len(groups))))
+    """The most the question's words can weigh: every word found (see WordWeights)."""
+    return WordWeights(groups, weights)(frozenset(range(len(groups))))
 
 
 def group_weights(
@@ -268,9 +240,9 @@ def read_passage(
     hits = [frozenset(found) for found in sure]
     everywhere = frozenset().union(*hits)
     trust = {k: max(found.get(k, 0.0) for found in sure) for k in everywhere}
-    weigh = _WordWeights(groups, weights)
+    weigh = WordWeights(groups, weights)
     coverage = weigh(everywhere, trust) / total
-    count = _WordWeights(groups, [1.0] * len(groups))
+    count = WordWeights(groups, [1.0] * len(groups))
     words_found = count(everywhere, trust) / (count(frozenset(range(len(groups)))) or 1.0)
     evidences = []
     strengths = []
@@ -290,7 +262,7 @@ def read_passage(
     spread = [sum(1 for h in hits if k in h) for k in range(len(groups))]
     local = [w * math.log((n + 1) / (sf + 0.5)) / math.log((n + 1) / 1.5) if sf else 0.0
              for w, sf in zip(weights, spread, strict=True)]
-    pointed = _WordWeights(groups, local)
+    pointed = WordWeights(groups, local)
     content = [terms - question_terms for terms in view.terms]
     windows: list[Window] = []
     best_single = -1.0  # passages are ranked by their best sentence (or costlier window)
@@ -314,8 +286,14 @@ def read_passage(
     return Reading(coverage, words_found, best_single, windows, evidences)
 
 
-class _WordWeights:
-    """`word_coverage` for one query, with the word bookkeeping done once."""
+class WordWeights:
+    """Weight of the question's words found, given which groups matched.
+
+    A word counts once, with the weight of its heaviest group: fully when its whole
+    form matched (times how surely the matching term stands for it), else in
+    proportion to the weight of its parts that matched (a compound's parts must not
+    count the same word three times).
+    """
 
     def __init__(self, groups: list[QueryGroup], weights: list[float]) -> None:
         words: dict[str, list[int]] = {}
