@@ -20,6 +20,15 @@ def setup(level: int = logging.INFO) -> None:
     quiet_http_clients()
 
 
+def _no_startup_traceback(record: logging.LogRecord) -> None:
+    """A failed start is reported by `serve` in one line; PTB's traceback adds nothing."""
+    if record.name.startswith("telegram.ext") and "Network Retry Loop (Bootstrap" in str(
+        record.args
+    ):
+        record.exc_info = None
+        record.exc_text = None
+
+
 def quiet_http_clients() -> None:
     """Keep httpx/httpcore request lines (which contain the token) out of INFO logs."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -36,6 +45,7 @@ def redact(secret: str) -> None:
 
         def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = factory(*args, **kwargs)
+            _no_startup_traceback(record)
             _scrub(record)
             return record
 
