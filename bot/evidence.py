@@ -87,7 +87,9 @@ def evidence(kind: str, text: str) -> list[Span]:
     if kind == "statement":
         return _spans(SPEAKER_RE, text) or _spans(QUOTE_RE, text) or _spans(SPEECH_RE, text)
     if kind == "person":
-        return [s for s in _spans(NAME_RE, text) if s.start > 0] or _spans(NAME_RE, text)
+        # a capitalised run at the start of the sentence is as likely no name at all
+        return ([s for s in _spans(NAME_RE, text) if text[:s.start].strip(" „“”\"'«»(")]
+                or _spans(NAME_RE, text))
     if kind == "place":
         return _spans(PLACE_RE, text, 1)
     if kind == "reason":

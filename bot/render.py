@@ -65,9 +65,14 @@ def as_text(answer: Answer, color: bool = False) -> str:
     blocks = []
     for i, snippet in enumerate(answer.snippets, start=1):
         prefix = f"{i}. " if len(answer.snippets) > 1 else ""
-        blocks.append(f"{prefix}„{highlighted(snippet, start, end)}“\n"
-                      f"   — {source_line(snippet.source, answer.language)}")
+        quote = highlighted(snippet, start, end)
+        if not snippet.quote.startswith(_QUOTE_MARKS):
+            quote = f"„{quote}“" if answer.language == "de" else f"“{quote}”"
+        blocks.append(f"{prefix}{quote}\n   — {source_line(snippet.source, answer.language)}")
     return "\n\n".join(blocks)
+
+
+_QUOTE_MARKS = ("„", "“", "”", '"', "«", "»", "‚", "'")
 
 
 def as_json(answer: Answer) -> str:
