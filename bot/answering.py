@@ -99,9 +99,17 @@ class Scored:
     rank_score: float
     best_sentence: float
     words_found: float
+    absent: float  # share of the question's weight in words no passage has at all
     quote: Span  # into passage.text
     highlights: tuple[Span, ...]  # into passage.text
     confidence: float = 0.0
+
+
+def absent_share(index: BM25Index, groups: list[QueryGroup], weights: list[float]) -> float:
+    """Share of the question's weight in words that no passage of the collection has."""
+    present = frozenset(k for k, g in enumerate(groups) if index.term_ids(g.terms))
+    total = question_weight(groups, weights) or 1.0
+    return 1.0 - WordWeights(groups, weights)(present) / total
 
 
 def question_weight(groups: list[QueryGroup], weights: list[float]) -> float:
@@ -153,11 +161,13 @@ def rank(
         return []
     weights = group_weights(index, groups, question.language)
     total = question_weight(groups, weights) or 1.0
+    absent = absent_share(index, groups, weights)
     best_bm25 = hits[0][1] or 1.0
     out = []
     for doc, bm25 in hits:
         passage = passages[doc]
-        out.append(_score_passage(question, passage, groups, weights, total, bm25, best_bm25))
+        out.append(_score_passage(question, passage, groups, weights, total, bm25, best_bm25,
+                                  absent))
     out.sort(key=lambda s: (-s.rank_score, -s.bm25, s.passage.id))
     return out
 
@@ -177,8 +187,9 @@ def rank_docs(
     weights = group_weights(index, groups, question.language)
     total = question_weight(groups, weights) or 1.0
     best_bm25 = float(scores.max()) if len(scores) and scores.max() > 0 else 1.0
+    absent = absent_share(index, groups, weights)
     return [_score_passage(question, passages[doc], groups, weights, total,
-                           bm25.get(doc, 0.0), best_bm25) for doc in docs]
+                           bm25.get(doc, 0.0), best_bm25, absent) for doc in docs]
 
 
 @dataclass(frozen=True)
@@ -194,7 +205,7 @@ class Reading:
 
 def _score_passage(
     question: Question, passage: Passage, groups: list[QueryGroup], weights: list[float],
-    total: float, bm25: float, best_bm25: float,
+    total: float, bm25: float, best_bm25: float, absent: float = 0.0,
 ) -> Scored:
     reading = read_passage(question, passage, groups, weights, total)
     evidences, coverage = reading.evidences, reading.coverage
@@ -214,10 +225,10 @@ def _score_passage(
         highlights = _term_spans(passage, quote, groups)
     sure = confidence(features(
         coverage, best_cov, max(weights) / total, question.language != passage.language,
-        len(groups), reading.words_found,
+        len(groups), reading.words_found, absent,
     ))
     return Scored(passage, bm25, coverage, best_cov, rank_score, best_score,
-                  reading.words_found, quote, highlights,
+                  reading.words_found, absent, quote, highlights,
                   sure)
 
 

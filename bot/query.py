@@ -118,7 +118,12 @@ def _translated(
     for source in sources:
         if source == language:
             continue
-        for rank, candidate in enumerate(translations(fold(word), source, language)):
+        found = translations(fold(word), source, language)
+        if word[:1].isupper() and fold(word) in {fold(t) for t in found}:
+            # a name that is spelled the same in both languages ("Berlin") keeps the
+            # translations that contain it, not the dictionary's idioms ("sprechen")
+            found = tuple(t for t in found if fold(word) in fold(t))
+        for rank, candidate in enumerate(found):
             term = target.dictionary_term(candidate)
             if term and term not in ranked:
                 ranked[term] = rank

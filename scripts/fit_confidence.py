@@ -35,7 +35,8 @@ def candidate_features(engine: Engine, question: str) -> tuple[tuple[float, ...]
     weights = group_weights(collection.index, groups, q.language)
     total = sum(weights) or 1.0
     values = features(best.coverage, best.sentence_coverage, max(weights) / total,
-                      q.language != best.passage.language, len(groups), best.words_found)
+                      q.language != best.passage.language, len(groups), best.words_found,
+                      best.absent)
     return values, best.passage.article_id
 
 
