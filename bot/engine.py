@@ -191,18 +191,20 @@ class Engine:
 
     def _answer(self, question: str, top: int, offset: int, started: float) -> Answer:
         q, candidates = self.search(question)
-        # Only passages we are sure of are quoted, in rank order: a well-ranked passage
-        # that covers little of the question gives way to one that covers it.
+        # The question is answered when one of the best-ranked passages is sure enough;
+        # the best-ranked leads, and the others quoted must each be sure enough.
         sure = [c for c in candidates[:CONFIDENT_AMONG] if c.confidence >= FOUND_THRESHOLD]
         confidence = max((c.confidence for c in candidates[:CONFIDENT_AMONG]), default=0.0)
         found = bool(sure)
         snippets: list[Snippet] = []
         if found:
+            if candidates[0] not in sure:
+                sure = [candidates[0], *sure]  # the best-ranked leads once we answer at all
             best = sure[0].rank_score
             seen: set[str] = set()
             page = [
                 c for c in sure + candidates[CONFIDENT_AMONG:]
-                if c.confidence >= FOUND_THRESHOLD
+                if (c.confidence >= FOUND_THRESHOLD or c is sure[0])
                 and (offset > 0 or c.rank_score >= RELATIVE_CUT * best)
             ]
             for c in page:
