@@ -282,6 +282,17 @@ class FakeBotAPI:
         seen = [(c.method, c.params) for c in self.calls if c.method != "getUpdates"]
         raise AssertionError(f"no {count}x {method} {match} within {timeout}s; calls: {seen}")
 
+    async def reply_to(self, message: Json, timeout: float = 5.0) -> Json:
+        """The params of the bot's sendMessage that replies to `message`."""
+        chat_id, message_id = message["chat"]["id"], message["message_id"]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for call in self.sent("sendMessage", chat_id=chat_id):
+                if (call.params.get("reply_parameters") or {}).get("message_id") == message_id:
+                    return call.params
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no reply to {message.get('text')!r}; calls: {self.calls}")
+
     # ---- update builders --------------------------------------------------------------
     def user(self, user_id: int = 1001, language_code: str = "de", name: str = "Ada") -> Json:
         """A Telegram user object."""

@@ -6,7 +6,6 @@ on 127.0.0.1 (allowed by the config here, refused when the setting is off).
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -41,13 +40,7 @@ class Admin:
         return self.api.user(STRANGER, language_code="en", name="Eve")
 
     async def reply_to(self, message: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
-        chat_id, message_id = message["chat"]["id"], message["message_id"]
-        for _ in range(int(timeout / 0.02)):
-            for call in self.api.sent("sendMessage", chat_id=chat_id):
-                if (call.params.get("reply_parameters") or {}).get("message_id") == message_id:
-                    return call.params
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"no reply to {message['text']!r}; calls: {self.api.calls}")
+        return await self.api.reply_to(message, timeout)
 
     def files(self) -> list[str]:
         return sorted(p.name for p in self.knowledge.glob("*.yaml"))

@@ -64,13 +64,7 @@ class Bot:
 
     async def answer_to(self, message: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
         """The params of the bot's reply to `message`."""
-        chat_id, message_id = message["chat"]["id"], message["message_id"]
-        for _ in range(int(timeout / 0.02)):
-            for call in self.api.sent("sendMessage", chat_id=chat_id):
-                if (call.params.get("reply_parameters") or {}).get("message_id") == message_id:
-                    return call.params
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"no reply to {message}; calls: {self.api.calls}")
+        return await self.api.reply_to(message, timeout)
 
 
 def config_for(api: FakeBotAPI, **changes: Any) -> Config:
