@@ -211,13 +211,14 @@ class BM25Index:
                 bound[i] = idf[i] * (mt * (k1 + 1) / (mt + self._min_norm))
             order = sorted(live, key=lambda i: -bound[i])
             acc, mark = self._buffer, self._mark
-            parts: list[IntArray] = []
+            parts: list[npt.NDArray[Any]] = []
             found = 0
             done = 0
+            rest = 0.0
             for done, i in enumerate(order, start=1):
                 docs, tf = self._postings(groups[i])
                 acc[docs] += idf[i] * (tf * (k1 + 1) / (tf + self.norm[docs]))
-                new = docs[~mark[docs]]
+                new = docs if done == 1 else docs[~mark[docs]]
                 mark[new] = True
                 parts.append(new)
                 found += len(new)
@@ -227,9 +228,20 @@ class BM25Index:
                     kth = float(np.partition(acc[cand], found - k)[found - k])
                     if kth > rest * (1 + 1e-9) + 1e-12:
                         break
-            cand = np.concatenate(parts)
-            acc[cand] = 0.0
-            mark[cand] = False
+            cand = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            partial = acc[cand]
+            if len(cand) > self.n_docs // 4:  # cheaper than scattering zeros
+                acc.fill(0.0)
+                mark.fill(False)
+            else:
+                acc[cand] = 0.0
+                mark[cand] = False
+        if len(cand) > k:
+            # Only documents whose partial score plus all the unread groups could still
+            # reach the k-th best partial score can be in the top k (finals >= partials);
+            # the margin covers sums made in another order than the exact ones below.
+            kth = float(np.partition(partial, len(cand) - k)[len(cand) - k])
+            cand = cand[partial + rest >= kth - 1e-9 * abs(kth) - 1e-12]
         cand.sort()
         scores = np.zeros(len(cand), dtype=np.float64)
         norm = self.norm[cand]

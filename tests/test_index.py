@@ -75,3 +75,14 @@ def test_top_of_nothing() -> None:
     assert index.top([], 3) == []
     assert index.top([[]], 3) == []
     assert index.top([[0]], 0) == []
+
+
+def test_top_k_among_equal_scores_takes_the_lowest_numbers() -> None:
+    # 300 identical documents and a few better ones: the pruned search must keep ties
+    docs = [["a", "b", "c"]] * 300 + [["a", "a", "b"], ["b", "c"]] + [["x", "y", "z"]] * 50
+    index = BM25Index.build(docs)
+    groups = [index.term_ids([t]) for t in ("a", "b", "c")]
+    for k in (1, 3, 10, 299):
+        assert index.top(groups, k) == _exhaustive(index, groups, k, None), k
+        assert index.top(groups[::-1], k, [1.0, 0.5, 2.0]) == _exhaustive(
+            index, groups[::-1], k, [1.0, 0.5, 2.0]), k
