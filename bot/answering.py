@@ -242,19 +242,16 @@ def read_passage(
     lang = analyzer(passage.language)
     view = _view(passage)
     sentences = view.texts
-    question_words = {fold(w) for w in question.focus}
-    question_terms = {t for g in groups for t in g.terms}
-    # which query groups each sentence matches
+    asked = _asked(question.text, tuple(question.focus), tuple(groups), tuple(weights))
+    question_words, question_terms = asked.words, asked.terms
     # which query groups each sentence matches, and how surely (translations)
-    sure = [{k: t for k, g in enumerate(groups) if (t := g.trust_in(terms)) > 0}
-            for terms in view.terms]
+    sure = [asked.matches(terms) for terms in view.terms]
     hits = [frozenset(found) for found in sure]
     everywhere = frozenset().union(*hits)
     trust = {k: max(found.get(k, 0.0) for found in sure) for k in everywhere}
-    weigh = WordWeights(groups, weights)
+    weigh = asked.weigh
     coverage = weigh(everywhere, trust) / total
-    count = WordWeights(groups, [1.0] * len(groups))
-    words_found = count(everywhere, trust) / (count(frozenset(range(len(groups)))) or 1.0)
+    words_found = asked.count(everywhere, trust) / (asked.count_all or 1.0)
     evidences = []
     strengths = []
     for text, raw in zip(sentences, _evidence(passage, question.kind), strict=True):
@@ -265,7 +262,7 @@ def read_passage(
     bonus = EVIDENCE_BONUS.get(question.kind, 0.0)
     # Word pairs of the question, stop words included, seen again in a sentence: the
     # relation ("vor Manning", "in Kursk") as well as the words.
-    pairs = _pairs(question.text)
+    pairs = asked.pairs
     sentence_pairs = [len(pairs & p) / len(pairs) if pairs else 0.0 for p in view.pairs]
     # Words found in only one sentence of the passage point at that sentence more
     # than the passage's topic words, which recur in many of its sentences.
@@ -275,26 +272,75 @@ def read_passage(
              for w, sf in zip(weights, spread, strict=True)]
     pointed = WordWeights(groups, local)
     content = [terms - question_terms for terms in view.terms]
+    # the same sets of matched groups come back in many windows: weigh each set once
+    weighed: dict[frozenset[int], tuple[float, float]] = {}
     windows: list[Window] = []
     best_single = -1.0  # passages are ranked by their best sentence (or costlier window)
     for i in range(n):
         for j in range(i, min(i + WINDOW, n)):
-            words = sum(view.lengths[i:j + 1])
+            words = view.lengths[i] if i == j else sum(view.lengths[i:j + 1])
             if j > i and words > MAX_QUOTE_WORDS:
                 break
             matched = hits[i] if i == j else hits[i] | hits[j]
-            cov = weigh(matched, trust) / total
-            ev = max(strengths[i:j + 1])
-            pair = max(sentence_pairs[i:j + 1])
-            aimed = pointed(matched) / total
+            known = weighed.get(matched)
+            if known is None:
+                known = weighed[matched] = (weigh(matched, trust) / total,
+                                            pointed(matched) / total)
+            cov, aimed = known
+            ev = strengths[i] if i == j else max(strengths[i:j + 1])
+            pair = sentence_pairs[i] if i == j else max(sentence_pairs[i:j + 1])
             score = cov + LOCAL_WEIGHT * aimed + bonus * ev + PAIR_WEIGHT * pair
-            best_single = max(best_single, score - RANK_WINDOW_COST * (j - i))
+            ranked = score - RANK_WINDOW_COST * (j - i)
+            if ranked > best_single:
+                best_single = ranked
             size = len(view.terms[i]) if i == j else len(view.terms[i] | view.terms[j])
             novel = len(content[i]) if i == j else len(content[i] | content[j])
             values = (cov, aimed, ev, pair, float(j > i), math.log1p(words), novel / (size or 1),
                       float(i == 0))
             windows.append(Window(i, j, cov, values))
     return Reading(coverage, words_found, best_single, windows, evidences)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What reading a passage needs of the question, worked out once for all passages."""
+
+    words: set[str]  # the question's focus words, folded
+    terms: set[str]  # every term of every group
+    by_term: dict[str, tuple[tuple[int, float], ...]]  # term -> (group, trust) pairs
+    weigh: WordWeights
+    count: WordWeights  # every word weighing 1
+    count_all: float
+    pairs: frozenset[tuple[str, str]]
+
+    def matches(self, terms: frozenset[str]) -> dict[int, float]:
+        """The groups `terms` match, each with how surely (QueryGroup.trust_in)."""
+        found: dict[int, float] = {}
+        by_term = self.by_term
+        for term in terms:
+            for k, trust in by_term.get(term, ()):
+                if trust > found.get(k, 0.0):
+                    found[k] = trust
+        return found
+
+
+@lru_cache(maxsize=64)
+def _asked(
+    text: str, focus: tuple[str, ...], groups: tuple[QueryGroup, ...], weights: tuple[float, ...],
+) -> _Asked:
+    listed = list(groups)
+    by_term: dict[str, list[tuple[int, float]]] = {}
+    for k, group in enumerate(groups):
+        trusts = group.trust or (1.0,) * len(group.terms)
+        for term, trust in zip(group.terms, trusts, strict=True):
+            by_term.setdefault(term, []).append((k, trust))
+    count = WordWeights(listed, [1.0] * len(groups))
+    return _Asked(
+        words={fold(w) for w in focus}, terms={t for g in groups for t in g.terms},
+        by_term={t: tuple(v) for t, v in by_term.items()},
+        weigh=WordWeights(listed, list(weights)), count=count,
+        count_all=count(frozenset(range(len(groups)))), pairs=frozenset(_pairs(text)),
+    )
 
 
 class WordWeights:
@@ -373,7 +419,7 @@ def _quote_span(passage: Passage, i: int, kind: str) -> Span:
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
-    words = [fold(m.group()) for m in _WORD_RE.finditer(text)]
+    words = [fold(w) for w in _WORD_RE.findall(text)]
     return set(itertools.pairwise(words))
 
 

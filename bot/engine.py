@@ -223,8 +223,7 @@ class Engine:
 
     def _snippet(self, scored: Scored) -> Snippet:
         passage = scored.passage
-        article = self.article(passage.article_id)
-        assert article is not None
+        article = self.store.article(self.store.ids[passage.article_id], text=False)
         q = scored.quote
         quote = passage.text[q.start:q.end]
         highlights = tuple(

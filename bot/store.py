@@ -466,13 +466,15 @@ class Store:
         s = int(self._a["para_section"][number])
         return self.sections[s] if s >= 0 else None
 
-    def article(self, number: int) -> Article:
+    def article(self, number: int, text: bool = True) -> Article:
+        """Article `number`; without its paragraphs when `text` is False (for a source line)."""
         import datetime as dt
 
         meta = self.article_meta(number)
         lo, hi = int(self._a["art_para"][number]), int(self._a["art_para"][number + 1])
         paragraphs = tuple(
-            Paragraph(self.paragraph_text(i), self.paragraph_section(i)) for i in range(lo, hi))
+            Paragraph(self.paragraph_text(i), self.paragraph_section(i))
+            for i in range(lo, hi)) if text else ()
 
         def date(value: str | None) -> dt.date | None:
             return dt.date.fromisoformat(value) if value else None
