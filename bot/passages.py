@@ -10,21 +10,36 @@ from bot.sentences import split_sentences
 MAX_WORDS = 120
 
 
+def pieces(text: str, language: str) -> list[tuple[int, int, list[Span] | None]]:
+    """Where the passages of a paragraph start and end, with their sentences.
+
+    A paragraph of at most MAX_WORDS words is one passage, and its sentences are left
+    to be split when it is read (None): indexing a million passages need not split
+    them all. Longer paragraphs are split between sentences; their sentence spans are
+    relative to the passage.
+    """
+    if (len(text.split()) <= MAX_WORDS and text[:1].strip() and text[-1:].strip()):
+        return [(0, len(text), None)]
+    spans = split_sentences(text, language)
+    return [(start, end, [Span(s.start - start, s.end - start) for s in chunk])
+            for start, end, chunk in _chunks(text, spans)]
+
+
 def passages_of(article: Article) -> Iterator[Passage]:
     """The passages of an article, in order; paragraph numbers are 1-based."""
     for number, paragraph in enumerate(article.paragraphs, start=1):
         text = paragraph.text
-        spans = split_sentences(text, article.language)
-        chunks = _chunks(text, spans)
-        for part, (start, end, chunk_spans) in enumerate(chunks, start=1):
-            suffix = f".{part}" if len(chunks) > 1 else ""
+        parts = pieces(text, article.language)
+        for part, (start, end, sentences) in enumerate(parts, start=1):
+            suffix = f".{part}" if len(parts) > 1 else ""
             chunk = text[start:end]
             yield Passage(
                 id=f"{article.id}#{number}{suffix}",
                 article_id=article.id,
                 paragraph=number,
                 text=chunk,
-                sentences=tuple(Span(s.start - start, s.end - start) for s in chunk_spans),
+                sentences=tuple(split_sentences(chunk, article.language)
+                                if sentences is None else sentences),
                 section=paragraph.section,
                 language=article.language,
             )
@@ -51,8 +66,9 @@ def _chunks(text: str, spans: list[Span]) -> list[tuple[int, int, list[Span]]]:
 def index_text(passage: Passage, article: Article) -> str:
     """What is indexed for a passage: its text, plus its section heading and the
     article's title as context (a paragraph rarely repeats what the headline says)."""
-    context = [passage.text]
-    if passage.section:
-        context.append(passage.section)
-    context.append(article.title)
-    return "\n".join(context)
+    return context_text(passage.text, passage.section, article.title)
+
+
+def context_text(text: str, section: str | None, title: str) -> str:
+    """A passage's text with its section heading and article title (see index_text)."""
+    return f"{text}\n{section}\n{title}" if section else f"{text}\n{title}"

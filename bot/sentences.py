@@ -10,6 +10,7 @@ its speaker, unless it runs on for hundreds of characters.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from bot.models import Span
@@ -31,44 +32,56 @@ MONTHS = frozenset(
 OPENING_QUOTES = "„«»‹›“\"'‚"
 CLOSERS = "\"“”’'»«›‹)]"
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”’'»«›‹)\]]*(?=\s+)")
-_WORD_BEFORE = re.compile(r"(\w+)\.?$")
+_WORD_AT_START = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
 _NEXT_WORD = re.compile(r"\s*(\w+)")
 _QUOTE_RE = re.compile("[„«“»”\"]")
 _INNER_DOTS = re.compile(r"\b\w\.\w\.?$")
 _WINDOW = 24  # characters before a full stop that decide whether it ends a sentence
 
 
-def _quote_depth_at(text: str) -> list[int]:
-    """Quote nesting depth after each character (straight quotes toggle)."""
-    if not _QUOTE_RE.search(text):
-        return [0] * len(text)
-    depth = 0
-    straight_open = False
-    out = []
-    for ch in text:
-        if ch in "„«":
-            depth += 1
-        elif ch in "“»" and depth > 0 and ch != "“":
-            depth -= 1
-        elif ch == "“":
-            # German closes with “; English opens with it.
-            if depth > 0:
-                depth -= 1
-            else:
+class _Quotes:
+    """Quote nesting depth along a text, kept only where it changes (at quote marks)."""
+
+    def __init__(self, text: str) -> None:
+        self.at: list[int] = []  # positions of the quote marks
+        self.depth: list[int] = []  # the depth just after each of them
+        depth = 0
+        straight_open = False
+        for m in _QUOTE_RE.finditer(text):
+            ch = m.group()
+            if ch in "„«":
                 depth += 1
-        elif ch == "”" and depth > 0:
-            depth -= 1
-        elif ch == '"':
-            straight_open = not straight_open
-            depth += 1 if straight_open else -1
-            depth = max(depth, 0)
-        out.append(depth)
-    return out
+            elif ch == "»":
+                if depth > 0:
+                    depth -= 1
+            elif ch == "“":
+                # German closes with “; English opens with it.
+                depth = depth - 1 if depth > 0 else depth + 1
+            elif ch == "”":
+                if depth > 0:
+                    depth -= 1
+            else:  # a straight quote toggles
+                straight_open = not straight_open
+                depth = max(depth + (1 if straight_open else -1), 0)
+            self.at.append(m.start())
+            self.depth.append(depth)
 
+    def __call__(self, pos: int) -> int:
+        """The depth just after the character at `pos`."""
+        k = bisect.bisect_right(self.at, pos)
+        return self.depth[k - 1] if k else 0
 
-def _closes_soon(depth: list[int], pos: int, within: int = 400) -> bool:
-    """Does the quotation open at `pos` close within `within` characters?"""
-    return any(depth[k] == 0 for k in range(pos, min(len(depth), pos + within)))
+    def closes_soon(self, pos: int, end: int) -> bool:
+        """Is the depth zero anywhere from `pos` up to (not including) `end`?"""
+        if self(pos) == 0:
+            return True
+        k = bisect.bisect_right(self.at, pos)
+        while k < len(self.at) and self.at[k] < end:
+            if self.depth[k] == 0:
+                return True
+            k += 1
+        return False
 
 
 def _is_boundary(text: str, end: int, mark: str, nxt: str, language: str) -> bool:
@@ -87,13 +100,13 @@ def _is_boundary(text: str, end: int, mark: str, nxt: str, language: str) -> boo
     before = text[max(0, cut - _WINDOW):cut]
     if before.endswith(".."):  # ellipsis
         return True
-    m = _WORD_BEFORE.search(before[:-1] if before.endswith(".") else before)
-    if m and m.start() == 0 and cut > _WINDOW:  # the word may begin before the window
-        before = text[:cut]
-        m = _WORD_BEFORE.search(before[:-1] if before.endswith(".") else before)
-    if not m:
+    found = _word_before(before[:-1] if before.endswith(".") else before)
+    if found is not None and found[1] == 0 and cut > _WINDOW:
+        before = text[:cut]  # the word may begin before the window
+        found = _word_before(before[:-1] if before.endswith(".") else before)
+    if found is None:
         return True
-    word = m.group(1)
+    word = found[0]
     low = word.lower()
     if low in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return False
@@ -106,34 +119,47 @@ def _is_boundary(text: str, end: int, mark: str, nxt: str, language: str) -> boo
     return not _INNER_DOTS.search(before)
 
 
+def _word_before(text: str) -> tuple[str, int] | None:
+    """The word `text` ends with (before one line break and full stop), and where it starts."""
+    if text.endswith("\n"):
+        text = text[:-1]
+        if text.endswith("."):
+            text = text[:-1]
+    m = _WORD_AT_START.match(text[::-1])
+    return (m.group()[::-1], len(text) - m.end()) if m else None
+
+
 def split_sentences(text: str, language: str = "de") -> list[Span]:
     """Spans of the sentences of `text`, whitespace trimmed, covering all of its words."""
     spans: list[Span] = []
-    depth = _quote_depth_at(text)
+    quotes = _Quotes(text) if _QUOTE_RE.search(text) else None
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        rest = text[end:].lstrip()
-        nxt = rest[:1]
-        mark = m.group()[0] if m.group()[0] != "…" else "."
-        inside_quote = depth[m.start()] > 0 and depth[end - 1] > 0
-        if inside_quote and _closes_soon(depth, end) and end - start < 600:
+        gap = _SPACE.match(text, end)
+        after = gap.end() if gap else end
+        nxt = text[after:after + 1]
+        mark = text[m.start()]
+        if mark == "…":
+            mark = "."
+        if (quotes is not None and quotes(m.start()) > 0 and quotes(end - 1) > 0
+                and quotes.closes_soon(end, min(len(text), end + 400)) and end - start < 600):
             continue  # a quotation of several sentences stays with its speaker
         if _is_boundary(text, end, mark, nxt, language):
             spans.append(Span(start, end))
-            start = end + (len(text[end:]) - len(rest))
+            start = after
     if start < len(text):
         spans.append(Span(start, len(text.rstrip())))
-    return [s for s in (_trim(text, s) for s in spans) if s.end > s.start]
-
-
-def _trim(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)
+    out = []
+    for span in spans:
+        a, b = span.start, span.end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append(span if (a, b) == (span.start, span.end) else Span(a, b))
+    return out
 
 
 def word_count(text: str) -> int:

@@ -47,7 +47,8 @@ from bot.errors import KnowledgeError
 from bot.index import BM25Index
 from bot.knowledge import knowledge_files, load, load_jsonl, load_yaml
 from bot.models import Article, Paragraph, Passage, Span
-from bot.passages import index_text, passages_of
+from bot.passages import context_text, pieces
+from bot.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -132,32 +133,28 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
         add = ids[article.language].setdefault
         fresh = counters[article.language]
         stream = streams[article.language]
-        para_base = len(seg.para_text)
+        number = len(seg.articles)
+        title, language = article.title, article.language
         for paragraph in article.paragraphs:
-            seg.para_text.append(paragraph.text.encode("utf-8"))
-            seg.para_section.append(paragraph.section)
-        cursor = 0
-        last_para = 0
-        for passage in passages_of(article):
-            if passage.paragraph != last_para:
-                cursor, last_para = 0, passage.paragraph
-            text = article.paragraphs[passage.paragraph - 1].text
-            start = text.find(passage.text, cursor)
-            cursor = start + len(passage.text)
-            part = passage.id.rpartition("#")[2].partition(".")[2]
-            seg.pass_para.append(para_base + passage.paragraph - 1)
-            seg.pass_start.append(start)
-            seg.pass_end.append(cursor)
-            seg.pass_part.append(int(part) if part else 0)
-            seg.pass_art.append(len(seg.articles))
-            for span in passage.sentences:
-                seg.sents.extend((span.start, span.end))
-            seg.sent_off.append(len(seg.sents) // 2)
-            scan.members.append(len(seg.pass_para) - 1)
-            toks = findall(index_text(passage, article))
-            # a new token takes the next number of the counter: increasing, not dense
-            stream.extend(map(add, toks, fresh))
-            scan.counts.append(len(toks))
+            text, section = paragraph.text, paragraph.section
+            seg.para_text.append(text.encode("utf-8"))
+            seg.para_section.append(section)
+            parts = pieces(text, language)
+            for part, (start, end, sentences) in enumerate(parts, start=1):
+                seg.pass_para.append(len(seg.para_text) - 1)
+                seg.pass_start.append(start)
+                seg.pass_end.append(end)
+                seg.pass_part.append(part if len(parts) > 1 else 0)
+                seg.pass_art.append(number)
+                if sentences is not None:  # else split when read (see Store.passage)
+                    for span in sentences:
+                        seg.sents.extend((span.start, span.end))
+                seg.sent_off.append(len(seg.sents) // 2)
+                scan.members.append(len(seg.pass_para) - 1)
+                toks = findall(context_text(text[start:end], section, title))
+                # a new token takes the next number of the counter: increasing, not dense
+                stream.extend(map(add, toks, fresh))
+                scan.counts.append(len(toks))
         seg.articles.append(_meta(article))
         seg.art_para.append(len(seg.para_text))
         seg.art_pass.append(len(seg.pass_para))
@@ -492,14 +489,16 @@ class Store:
         art = int(a["pass_art"][number])
         text = self.paragraph_text(para)[int(a["pass_start"][number]):int(a["pass_end"][number])]
         lo, hi = int(a["sent_off"][number]), int(a["sent_off"][number + 1])
-        spans = a["sents"][lo:hi].tolist()
         meta_id, language = self._article_key(art)
+        # a passage that is a whole paragraph has its sentences split now (passages.pieces)
+        sentences = (tuple(Span(s, e) for s, e in a["sents"][lo:hi].tolist()) if hi > lo
+                     else tuple(split_sentences(text, language)))
         paragraph = para - int(a["art_para"][art]) + 1
         part = int(a["pass_part"][number])
         return Passage(
             id=f"{meta_id}#{paragraph}" + (f".{part}" if part else ""),
             article_id=meta_id, paragraph=paragraph, text=text,
-            sentences=tuple(Span(s, e) for s, e in spans),
+            sentences=sentences,
             section=self.paragraph_section(para), language=language,
         )
 
