@@ -20,7 +20,7 @@ import simplemma
 import Stemmer
 
 from bot.compounds import split_compound
-from bot.wordfreqs import zipf
+from bot.wordfreqs import frequencies, zipf
 
 LANGUAGES = ("de", "en")
 _STEMMER_NAMES = {"de": "german", "en": "english"}
@@ -160,6 +160,13 @@ class Analyzer:
         if any(j in folded for j in "-‐‑'’_"):
             folded = "".join(_JOINERS_RE.split(folded))
         return str(self._stemmer.stemWord(folded))
+
+    def load_data(self) -> None:
+        """Load the lemma tables, simplemma's dictionary and the word frequencies now."""
+        _lemma_table(self.language)
+        simplemma.lemmatize("Zzyzxq", lang=self.language)
+        zipf("haus", self.language)
+        frequencies(self.language)
 
     def stem(self, word: str) -> str:
         """Lemma (when simplemma knows the form) reduced to its Snowball stem, folded."""

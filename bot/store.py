@@ -285,24 +285,30 @@ def merge_postings(a: Postings, b: Postings, pass_shift: int) -> Postings:
     )
 
 
+def _extend(out: Segment, b: Segment) -> None:
+    """Append the articles of b to those of `out`, in place (postings aside)."""
+    n_art, n_para, n_pass, n_sent = (
+        len(out.articles), len(out.para_text), len(out.pass_para), len(out.sents) // 2)
+    out.articles.extend(b.articles)
+    out.art_para.extend([x + n_para for x in b.art_para[1:]])
+    out.art_pass.extend([x + n_pass for x in b.art_pass[1:]])
+    out.para_text.extend(b.para_text)
+    out.para_section.extend(b.para_section)
+    out.pass_para.extend([x + n_para for x in b.pass_para])
+    out.pass_start.extend(b.pass_start)
+    out.pass_end.extend(b.pass_end)
+    out.pass_part.extend(b.pass_part)
+    out.pass_art.extend([x + n_art for x in b.pass_art])
+    out.sent_off.extend([x + n_sent for x in b.sent_off[1:]])
+    out.sents.extend(b.sents)
+
+
 def merge(a: Segment, b: Segment) -> Segment:
     """The segment of a's articles followed by b's."""
-    n_art, n_para, n_pass, n_sent = (
-        len(a.articles), len(a.para_text), len(a.pass_para), len(a.sents) // 2)
-    out = Segment(
-        articles=a.articles + b.articles,
-        art_para=a.art_para + [x + n_para for x in b.art_para[1:]],
-        art_pass=a.art_pass + [x + n_pass for x in b.art_pass[1:]],
-        para_text=a.para_text + b.para_text,
-        para_section=a.para_section + b.para_section,
-        pass_para=a.pass_para + [x + n_para for x in b.pass_para],
-        pass_start=a.pass_start + b.pass_start,
-        pass_end=a.pass_end + b.pass_end,
-        pass_part=a.pass_part + b.pass_part,
-        pass_art=a.pass_art + [x + n_art for x in b.pass_art],
-        sent_off=a.sent_off + [x + n_sent for x in b.sent_off[1:]],
-        sents=a.sents + b.sents,
-    )
+    n_pass = len(a.pass_para)
+    out = Segment(articles=[], art_para=[0], art_pass=[0], sent_off=[0])
+    _extend(out, a)
+    _extend(out, b)
     for language in sorted(set(a.postings) | set(b.postings)):
         pa, pb = a.postings.get(language), b.postings.get(language)
         if pa is None and pb is not None:
@@ -342,7 +348,7 @@ def build_segment(
     global _WORK
     _WORK = list(articles)
     for language in sorted({a.language for a in articles}):
-        analyzer(language).token_terms("Haus")  # load lemma data once, before the fork
+        analyzer(language).load_data()  # once, before the fork: the workers share it
     chunks = workers * 4
     cuts = [len(articles) * i // chunks for i in range(chunks + 1)]
     bounds = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
@@ -357,7 +363,7 @@ def build_segment(
         with ctx.Pool(workers) as pool:
             for part, scans in pool.imap(_scan_range, bounds):
                 shift = len(seg.pass_para)
-                seg = merge(seg, part)
+                _extend(seg, part)
                 for language, scan in scans.items():
                     ids = known.setdefault(language, {})
                     remap = np.fromiter((ids.setdefault(w, len(ids)) for w in scan.words),
