@@ -70,5 +70,9 @@ def index_text(passage: Passage, article: Article) -> str:
 
 
 def context_text(text: str, section: str | None, title: str) -> str:
-    """A passage's text with its section heading and article title (see index_text)."""
+    """A passage's text with its section heading and article title (see index_text).
+
+    The parts are joined by line breaks, which no token spans (analysis.TOKEN_RE), so
+    the tokens of the whole are those of the parts one after another.
+    """
     return f"{text}\n{section}\n{title}" if section else f"{text}\n{title}"

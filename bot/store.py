@@ -47,7 +47,7 @@ from bot.errors import KnowledgeError
 from bot.index import BM25Index
 from bot.knowledge import knowledge_files, load, load_jsonl, load_yaml
 from bot.models import Article, Paragraph, Passage, Span
-from bot.passages import context_text, pieces
+from bot.passages import pieces
 from bot.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -134,9 +134,15 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
         fresh = counters[article.language]
         stream = streams[article.language]
         number = len(seg.articles)
-        title, language = article.title, article.language
+        language = article.language
+        # findall over passages.context_text, made of parts no token spans (see there)
+        title = findall(article.title)
+        headings: dict[str | None, list[str]] = {None: title}
         for paragraph in article.paragraphs:
             text, section = paragraph.text, paragraph.section
+            context = headings.get(section)
+            if context is None:
+                context = headings[section] = findall(section) + title if section else title
             seg.para_text.append(text.encode("utf-8"))
             seg.para_section.append(section)
             parts = pieces(text, language)
@@ -151,7 +157,8 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
                         seg.sents.extend((span.start, span.end))
                 seg.sent_off.append(len(seg.sents) // 2)
                 scan.members.append(len(seg.pass_para) - 1)
-                toks = findall(context_text(text[start:end], section, title))
+                toks = findall(text[start:end] if len(parts) > 1 else text)
+                toks += context
                 # a new token takes the next number of the counter: increasing, not dense
                 stream.extend(map(add, toks, fresh))
                 scan.counts.append(len(toks))
