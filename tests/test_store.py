@@ -203,3 +203,21 @@ def test_article_in_a_new_language_is_appended(knowledge: Path) -> None:
     answer = engine.answer("How many penguins live on Heligoland?")
     assert answer.found and "4,200 penguins" in answer.snippets[0].quote
     assert engine.passage("penguins#1") is not None
+
+
+def test_long_and_short_paragraphs_read_back_with_their_sentences(tmp_path: Path) -> None:
+    # short paragraphs keep no sentence spans in the index (split when read); long
+    # ones are cut into passages between sentences, whose spans are stored
+    root = tmp_path / "knowledge"
+    root.mkdir()
+    long = " ".join(f"Im Jahr {1900 + k} kamen z. B. {k}.000 Menschen nach Berlin." for k in range(40))
+    text = f"Kurzer Absatz. Noch ein Satz!\n\n{long}\n\n„Wir bleiben“, sagte er. Dann ging er."
+    (root / "a.jsonl").write_text(_article(1, text), encoding="utf-8")
+    engine = Engine.load(root)
+    assert engine.index_state == "built"
+    article = load(root).articles[0]
+    expected = list(passages_of(article))
+    assert len(expected) > 4  # the long paragraph became several passages
+    assert [engine.passage(p.id) for p in expected] == expected
+    assert all(p.sentences for p in expected)
+    assert expected[0].sentence_texts() == ["Kurzer Absatz.", "Noch ein Satz!"]
