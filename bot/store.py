@@ -22,6 +22,7 @@ No live Python object is pickled to disk.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -365,9 +366,10 @@ def build_segment(
     counts: dict[str, list[I64]] = {}
     members: dict[str, list[I32]] = {}
     ctx = multiprocessing.get_context("fork")
+    gc.freeze()  # the workers' collector leaves what they inherit alone (no copy-on-write)
     clock = _Clock()
     try:
-        with ctx.Pool(workers) as pool:
+        with ctx.Pool(workers, initializer=gc.disable) as pool:
             for part, scans in pool.imap(_scan_range, bounds):
                 shift = len(seg.pass_para)
                 _extend(seg, part)
@@ -392,6 +394,7 @@ def build_segment(
             clock.lap(f"analysis of {sum(len(w) for _, w in jobs)} distinct tokens")
     finally:
         _WORK = []
+        gc.unfreeze()
     for language, ids in known.items():
         analysed = [t for (lang, _), got in zip(jobs, results, strict=True)
                     if lang == language for t in got]
