@@ -111,7 +111,7 @@ class Tokens:
     """One language's tokens of some passages, before analysis."""
 
     words: list[str]  # distinct tokens; a token's id is its place here
-    stream: list[int] | I64  # token ids of all passages, in order
+    stream: list[int] | I32  # token ids of all passages, in order
     counts: list[int]  # tokens per passage
     members: list[int]  # the passages (numbers in the segment)
 
@@ -170,7 +170,8 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
         known = ids[language]
         scan.words = list(known)
         numbers = np.fromiter(known.values(), dtype=np.int64, count=len(known))
-        scan.stream = np.searchsorted(numbers, np.asarray(streams[language], dtype=np.int64))
+        scan.stream = np.searchsorted(
+            numbers, np.asarray(streams[language], dtype=np.int64)).astype(np.int32)
     return seg, scans
 
 
@@ -183,30 +184,40 @@ def _analyse_words(job: tuple[str, list[str]]) -> list[tuple[str, ...]]:
 
 def _index(
     seg: Segment, language: str, words: list[str], analysed: list[tuple[str, ...]],
-    stream: I64, counts: I64, members: I32,
+    stream: I32, counts: I64, members: I32,
 ) -> None:
     """Postings for one language from its token stream and each token's terms."""
     vocab: dict[str, int] = {}
-    tok_len = np.fromiter((len(t) for t in analysed), dtype=np.int64, count=len(analysed))
+    n_tok = len(analysed)
+    tok_len = np.fromiter((len(t) for t in analysed), dtype=np.int64, count=n_tok)
     flat = [vocab.setdefault(term, len(vocab)) for terms in analysed for term in terms]
     tok_terms = np.asarray(flat, dtype=np.int64)
-    tok_off = np.zeros(len(analysed) + 1, dtype=np.int64)
+    tok_off = np.zeros(n_tok + 1, dtype=np.int64)
     np.cumsum(tok_len, out=tok_off[1:])
-    lens = tok_len[stream]  # terms of each token occurrence
-    total = int(lens.sum())
-    firsts = np.cumsum(lens) - lens  # where each occurrence's terms start in the output
-    pick = np.arange(total, dtype=np.int64) - np.repeat(firsts - tok_off[stream], lens)
-    term_ids = tok_terms[pick]
-    doc_terms = _terms_per_doc(lens, counts)
+    n_docs = len(counts)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)  # of each token occurrence
+    lens = tok_len[stream]
+    # Keys term << 32 | document, one per term occurrence. Most tokens give one term;
+    # compounds several (the whole word and its parts), stop words none.
+    first = np.zeros(n_tok, dtype=np.int64)
+    has = tok_len > 0
+    first[has] = tok_terms[tok_off[:-1][has]]
+    one = lens == 1
+    keys = first[stream[one]]
+    keys <<= 32
+    keys |= doc_of[one]
+    many = np.flatnonzero(lens > 1)
+    if len(many):
+        m_tok, m_len = stream[many], lens[many]
+        within = (np.arange(int(m_len.sum()), dtype=np.int64)
+                  - np.repeat(np.cumsum(m_len) - m_len, m_len))
+        extra = tok_terms[np.repeat(tok_off[m_tok], m_len) + within] << 32
+        extra |= np.repeat(doc_of[many], m_len)
+        keys = np.concatenate((keys, extra))
+    keys.sort()
+    doc_terms = np.bincount(doc_of, weights=lens, minlength=n_docs).astype(np.int64)
     seg.postings[language] = _postings(
-        list(vocab), term_ids, doc_terms, members, dict(zip(words, analysed, strict=True)))
-
-
-def _terms_per_doc(lens: I64, counts: I64) -> I64:
-    """Sum of `lens` over consecutive runs of `counts` tokens (runs may be empty)."""
-    csum = np.concatenate(([0], np.cumsum(lens)))
-    bounds = np.concatenate(([0], np.cumsum(counts)))
-    return (csum[bounds[1:]] - csum[bounds[:-1]]).astype(np.int64)
+        list(vocab), keys, doc_terms, members, dict(zip(words, analysed, strict=True)))
 
 
 def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> Segment:
@@ -222,16 +233,13 @@ def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> S
 
 
 def _postings(
-    vocab: list[str], term_ids: I64, lengths: I64, passages: I32,
+    vocab: list[str], keys: I64, lengths: I64, passages: I32,
     tokens: dict[str, tuple[str, ...]],
 ) -> Postings:
-    """CSR postings from the term ids of all documents in order and their lengths."""
-    n_docs = len(lengths)
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    keys = np.sort((term_ids << 32) | doc_of)
+    """CSR postings from the sorted keys term << 32 | document of every term occurrence."""
     if len(keys):
-        edge = np.flatnonzero(np.diff(keys)) + 1
-        starts = np.concatenate(([0], edge))
+        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        starts = np.concatenate(([0], starts))
         counts = np.diff(np.concatenate((starts, [len(keys)])))
         uniq = keys[starts]
     else:
@@ -362,7 +370,7 @@ def build_segment(
     bounds = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
     seg = Segment()
     known: dict[str, dict[str, int]] = {}
-    streams: dict[str, list[I64]] = {}
+    streams: dict[str, list[I32]] = {}
     counts: dict[str, list[I64]] = {}
     members: dict[str, list[I32]] = {}
     ctx = multiprocessing.get_context("fork")
@@ -376,9 +384,8 @@ def build_segment(
                 for language, scan in scans.items():
                     ids = known.setdefault(language, {})
                     remap = np.fromiter((ids.setdefault(w, len(ids)) for w in scan.words),
-                                        dtype=np.int64, count=len(scan.words))
-                    streams.setdefault(language, []).append(
-                        remap[np.asarray(scan.stream, dtype=np.int64)])
+                                        dtype=np.int32, count=len(scan.words))
+                    streams.setdefault(language, []).append(remap[np.asarray(scan.stream)])
                     counts.setdefault(language, []).append(np.asarray(scan.counts, np.int64))
                     members.setdefault(language, []).append(
                         np.asarray(scan.members, dtype=np.int32) + shift)
