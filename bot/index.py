@@ -41,12 +41,22 @@ class BM25Index:
         self.offsets = offsets
         self.doc_ids = doc_ids
         self.tfs = tfs
-        self.doc_len = doc_len
         self.k1, self.b, self.epsilon = k1, b, epsilon
+        self._parts: list[_Part] = []  # postings of documents added later (see add)
+        self._base_terms = len(offsets) - 1
+        self._set_docs(doc_len, np.diff(offsets).astype(np.float64))
+        self._maxtf: FloatArray | None = None  # largest frequency of each term, when needed
+        self._base_maxtf: npt.NDArray[Any] | None = None
+        self._lock = threading.Lock()
+
+    def _set_docs(self, doc_len: npt.NDArray[np.float32], df: FloatArray) -> None:
+        """Document lengths and frequencies -> avgdl, idf and length norms."""
+        k1, b = self.k1, self.b
+        self.doc_len = doc_len
         self.n_docs = len(doc_len)
         total = float(doc_len.sum(dtype=np.float64))
         self.avgdl = total / self.n_docs if self.n_docs else 0.0
-        self.df = np.diff(offsets).astype(np.float64)
+        self.df = df
         self.idf = self._idf(self.df)
         if self.n_docs and self.avgdl > 0:
             self.norm = k1 * (1 - b + b * doc_len.astype(np.float64) / self.avgdl)
@@ -55,8 +65,27 @@ class BM25Index:
         self._min_norm = float(self.norm.min()) if self.n_docs else k1
         self._buffer = np.zeros(self.n_docs, dtype=np.float64)
         self._mark = np.zeros(self.n_docs, dtype=bool)
-        self._maxtf: FloatArray | None = None  # largest frequency of each term, when needed
-        self._lock = threading.Lock()
+
+    def add(
+        self, terms: Sequence[str], offsets: npt.NDArray[np.int64], doc_ids: npt.NDArray[np.int32],
+        tfs: npt.NDArray[Any], doc_len: npt.NDArray[np.float32],
+    ) -> None:
+        """Add the postings of more documents (numbered after the present ones, from 0 in
+        `doc_ids`) with their own vocabulary `terms`, without merging the arrays: idf,
+        avgdl and every score are then those of one index over all the documents."""
+        ids = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in terms),
+                          dtype=np.int64, count=len(terms))
+        local = np.full(len(self.vocab), -1, dtype=np.int64)
+        local[ids] = np.arange(len(ids))
+        for part in self._parts:  # earlier parts know none of the new terms
+            part.local = np.concatenate(
+                (part.local, np.full(len(self.vocab) - len(part.local), -1, dtype=np.int64)))
+        self._parts.append(_Part(offsets, doc_ids, tfs, self.n_docs, local))
+        df = np.zeros(len(self.vocab), dtype=np.float64)
+        df[: len(self.df)] = self.df
+        df[ids] += np.diff(offsets)
+        self._maxtf = None
+        self._set_docs(np.concatenate((self.doc_len, doc_len)).astype(np.float32), df)
 
     # -- building -------------------------------------------------------------------
 
@@ -124,18 +153,52 @@ class BM25Index:
         idf = float(np.log(self.n_docs - df + 0.5) - np.log(df + 0.5))
         return idf if idf >= 0 else self.epsilon * self.average_idf
 
+    def parts(self) -> list[tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int32],
+                                  npt.NDArray[Any], npt.NDArray[np.float32]]]:
+        """The base postings and each added part's: (terms, offsets, documents numbered
+        from 0 in the part, frequencies, document lengths)."""
+        terms = list(self.vocab)  # in id order: ids are given in insertion order
+        ends = [part.first_doc for part in self._parts] + [self.n_docs]
+        out = [(terms[: self._base_terms], self.offsets, self.doc_ids, self.tfs,
+                self.doc_len[: ends[0]])]
+        for part, end in zip(self._parts, ends[1:], strict=True):
+            ids = np.flatnonzero(part.local >= 0)
+            ids = ids[np.argsort(part.local[ids])]
+            out.append(([terms[g] for g in ids.tolist()], part.offsets, part.doc_ids, part.tfs,
+                        self.doc_len[part.first_doc:end]))
+        return out
+
     # -- scoring --------------------------------------------------------------------
 
     def term_ids(self, terms: Iterable[str]) -> list[int]:
         return [t for t in (self.vocab.get(term) for term in terms) if t is not None]
 
+    def _slices(self, term: int) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        """A term's documents (ascending) and frequencies over the base and added parts."""
+        if term < self._base_terms:
+            lo, hi = self.offsets[term], self.offsets[term + 1]
+            docs, tfs = self.doc_ids[lo:hi], self.tfs[lo:hi]
+        else:
+            docs, tfs = self.doc_ids[:0], self.tfs[:0]
+        if not self._parts:
+            return docs, tfs
+        all_docs, all_tfs = [docs.astype(np.int64)], [tfs]
+        for part in self._parts:
+            local = part.local[term]
+            if local >= 0:
+                lo, hi = part.offsets[local], part.offsets[local + 1]
+                all_docs.append(part.doc_ids[lo:hi].astype(np.int64) + part.first_doc)
+                all_tfs.append(part.tfs[lo:hi])
+        return np.concatenate(all_docs), np.concatenate(all_tfs)
+
     def _postings(self, term_ids: Sequence[int]) -> tuple[IntArray, FloatArray]:
         """Documents containing any of the terms, with their summed frequencies."""
         if len(term_ids) == 1:
-            lo, hi = self.offsets[term_ids[0]], self.offsets[term_ids[0] + 1]
-            return self.doc_ids[lo:hi].astype(np.int64), self.tfs[lo:hi].astype(np.float64)
-        docs = np.concatenate([self.doc_ids[self.offsets[t]:self.offsets[t + 1]] for t in term_ids])
-        tfs = np.concatenate([self.tfs[self.offsets[t]:self.offsets[t + 1]] for t in term_ids])
+            docs, tfs = self._slices(term_ids[0])
+            return docs.astype(np.int64), tfs.astype(np.float64)
+        got = [self._slices(t) for t in term_ids]
+        docs = np.concatenate([d.astype(np.int64) for d, _ in got])
+        tfs = np.concatenate([f for _, f in got])
         uniq, inverse = np.unique(docs, return_inverse=True)
         return uniq.astype(np.int64), np.bincount(inverse, weights=tfs).astype(np.float64)
 
@@ -180,16 +243,23 @@ class BM25Index:
         return _best(docs, scores, k)
 
     def set_max_tf(self, max_tf: npt.NDArray[Any]) -> None:
-        """The largest frequency of each term, if known (saves reading all frequencies)."""
-        self._maxtf = np.asarray(max_tf, dtype=np.float64)
+        """The largest frequency of each base term, if known (saves reading them all)."""
+        self._base_maxtf = max_tf
+        self._maxtf = None
 
     def _max_tf(self) -> FloatArray:
         if self._maxtf is None:
-            if len(self.tfs):
-                self._maxtf = np.maximum.reduceat(
-                    np.asarray(self.tfs), self.offsets[:-1]).astype(np.float64)
-            else:
-                self._maxtf = np.zeros(len(self.vocab), dtype=np.float64)
+            out = np.zeros(len(self.vocab), dtype=np.float64)
+            if self._base_maxtf is not None:
+                out[: self._base_terms] = self._base_maxtf
+            elif len(self.tfs):
+                out[: self._base_terms] = _largest(self.tfs, self.offsets)
+            for part in self._parts:
+                if len(part.tfs):
+                    ids = np.flatnonzero(part.local >= 0)
+                    ids = ids[np.argsort(part.local[ids])]  # global id of each local term
+                    np.maximum.at(out, ids, _largest(part.tfs, part.offsets))
+            self._maxtf = out
         return self._maxtf
 
     def _top_pruned(
@@ -257,13 +327,13 @@ class BM25Index:
     def _lookup(self, group: Sequence[int], cand: npt.NDArray[Any]) -> tuple[
             npt.NDArray[np.bool_], FloatArray]:
         """Which of the sorted documents `cand` hold the group, and their frequencies."""
+        docs: npt.NDArray[Any]
+        tfs: npt.NDArray[Any]
         if len(group) == 1:
-            lo, hi = self.offsets[group[0]], self.offsets[group[0] + 1]
-            docs: npt.NDArray[Any] = self.doc_ids[lo:hi]
-            tfs: npt.NDArray[Any] = self.tfs[lo:hi]
+            docs, tfs = self._slices(group[0])
         else:
             docs, tfs = self._postings(group)
-            docs = docs.astype(cand.dtype)
+        docs = docs.astype(cand.dtype, copy=False)
         pos = np.searchsorted(docs, cand)
         pos[pos == len(docs)] = 0
         hit = docs[pos] == cand if len(docs) else np.zeros(len(cand), dtype=bool)
@@ -279,6 +349,21 @@ class BM25Index:
             docs, tf = self._postings([tid])
             out[docs] += self.idf[tid] * (tf * (self.k1 + 1) / (tf + self.norm[docs]))
         return out
+
+
+class _Part:
+    """Postings of documents added after the base ones (BM25Index.add)."""
+
+    def __init__(self, offsets: npt.NDArray[np.int64], doc_ids: npt.NDArray[np.int32],
+                 tfs: npt.NDArray[Any], first_doc: int, local: IntArray) -> None:
+        self.offsets, self.doc_ids, self.tfs = offsets, doc_ids, tfs
+        self.first_doc = first_doc  # number of its document 0 in the whole index
+        self.local = local  # its own number of each term of the whole index, or -1
+
+
+def _largest(tfs: npt.NDArray[Any], offsets: npt.NDArray[np.int64]) -> FloatArray:
+    """The largest frequency of each term of a CSR (every term has a posting)."""
+    return np.maximum.reduceat(np.asarray(tfs), offsets[:-1]).astype(np.float64)
 
 
 def _best(docs: IntArray, scores: FloatArray, k: int) -> list[tuple[int, float]]:

@@ -22,6 +22,7 @@ No live Python object is pickled to disk.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import itertools
@@ -56,6 +57,11 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 INDEX_DIRNAME = ".newsbot-index"
 PARALLEL_MIN = 20_000  # passages; fewer are analysed in this process
+# Articles added to a saved index go into a segment folder of their own (fast: nothing
+# of the index is rewritten) while all segments hold at most this share of its
+# passages and there are fewer than MAX_SEGMENTS; past that, everything is merged.
+SEGMENT_SHARE = 0.1
+MAX_SEGMENTS = 16
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 Progress = Callable[[int], None]  # called with the number of passages just done
@@ -429,8 +435,9 @@ class _Clock:
 class Store:
     """Articles, passages and one BM25 index per language, over flat arrays."""
 
-    def __init__(self, arrays: dict[str, Any], texts: Blob,
-                 articles: Blob, manifest: dict[str, Any]) -> None:
+    def __init__(self, arrays: dict[str, Any], texts: Blob, articles: Blob,
+                 manifest: dict[str, Any],
+                 indexes: dict[str, tuple[BM25Index, I32]] | None = None) -> None:
         self.manifest = manifest
         self._a = arrays
         self._texts = texts
@@ -443,6 +450,10 @@ class Store:
         self.sections: list[str] = manifest.get("sections", [])
         self.indexes: dict[str, BM25Index] = {}
         self.doc_passages: dict[str, I32] = {}
+        if indexes is not None:  # made already (a store with segments, see stacked)
+            for language, (index, passages) in indexes.items():
+                self.indexes[language], self.doc_passages[language] = index, passages
+            return
         for language in manifest["languages"]:
             vocab_text = arrays[f"{language}.vocab"]
             terms = vocab_text.split("\n") if vocab_text else []
@@ -639,7 +650,7 @@ def write(
             size = 0
             with (tmp / name).open("wb") as fh:
                 for blob in blobs:
-                    for chunk in blob.chunks() if isinstance(blob, FileBytes) else [blob]:
+                    for chunk in blob.chunks() if isinstance(blob, FileBytes | Chained) else [blob]:
                         fh.write(chunk)
                         digest.update(chunk)
                         size += len(chunk)
@@ -674,9 +685,11 @@ def write(
         raise
 
 
-def appended(store: Store, seg: Segment) -> tuple[dict[str, Any], list[str]]:
-    """The arrays of `store` with the segment's articles added (texts and articles apart)."""
-    new, _texts, _articles, new_sections = _segment_arrays(seg)
+def _joined(
+    store: Store, new: dict[str, Any], new_sections: list[str], dedupe: bool = True,
+) -> tuple[dict[str, Any], list[str]]:
+    """The arrays of `store` followed by another store's `new` arrays, postings apart
+    (token tables joined; without `dedupe` a token may come twice, with the same terms)."""
     old = store._a
     sections = list(store.sections)
     place = {name: i for i, name in enumerate(sections)}
@@ -711,11 +724,35 @@ def appended(store: Store, seg: Segment) -> tuple[dict[str, Any], list[str]]:
         "sent_off": np.concatenate((old["sent_off"], new["sent_off"][1:] + n_sent)),
         "sents": np.concatenate((old["sents"], new["sents"])),
     }
+    languages = {k.rpartition(".")[0] for k in (*old, *new) if k.endswith(".tokens")}
+    for language in sorted(languages):
+        known = old.get(f"{language}.tokens", "")
+        adding = new.get(f"{language}.tokens", "")
+        if dedupe and known and adding:
+            seen = {line.partition("\t")[0] for line in known.split("\n")}
+            adding = "\n".join(line for line in adding.split("\n")
+                               if line.partition("\t")[0] not in seen)
+        out[f"{language}.tokens"] = "\n".join(t for t in (known, adding) if t)
+    return out, sections
+
+
+def appended(store: Store, seg: Segment) -> tuple[dict[str, Any], list[str]]:
+    """The arrays of `store` (with its segments) and the segment's articles, merged into
+    one set of arrays (texts and articles apart)."""
+    new, _texts, _articles, new_sections = _segment_arrays(seg)
+    out, sections = _joined(store, new, new_sections)
+    n_pass = store.n_passages
     for language in sorted(set(store.indexes) | set(seg.postings)):
         index = store.indexes.get(language)
-        before = _empty_postings() if index is None else Postings(
-            vocab=list(index.vocab), offsets=index.offsets, docs=index.doc_ids, tfs=index.tfs,
-            doc_len=index.doc_len, passages=store.doc_passages[language])
+        before = _empty_postings()
+        if index is not None:
+            passages = store.doc_passages[language]
+            first = 0
+            for k, (terms, offs, docs, tfs, lens) in enumerate(index.parts()):
+                part = Postings(vocab=terms, offsets=offs, docs=docs, tfs=tfs, doc_len=lens,
+                                passages=passages[first:first + len(lens)])
+                before = part if k == 0 else merge_postings(before, part, 0)
+                first += len(lens)
         adding = seg.postings.get(language, _empty_postings())
         merged = merge_postings(before, adding, n_pass)
         out[f"{language}.vocab"] = "\n".join(merged.vocab)
@@ -723,12 +760,32 @@ def appended(store: Store, seg: Segment) -> tuple[dict[str, Any], list[str]]:
                            ("tfs", merged.tfs), ("doclen", merged.doc_len),
                            ("passages", merged.passages), ("maxtf", _max_tf(merged))):
             out[f"{language}.{key}"] = value
-        known = old.get(f"{language}.tokens", "")
-        seen = {line.partition("\t")[0] for line in known.split("\n")} if known else set()
-        extra = [f"{tok}\t{' '.join(terms)}" for tok, terms in adding.tokens.items()
-                 if tok not in seen]
-        out[f"{language}.tokens"] = "\n".join(([known] if known else []) + extra)
     return out, sections
+
+
+def stacked(base: Store, extra: Store, name: str) -> Store:
+    """One store of `base` followed by `extra` (a segment saved in folder `name`), the
+    postings kept apart (BM25Index.add): no array of the base is copied but the small
+    per-passage ones."""
+    arrays, sections = _joined(base, extra._a, extra.sections, dedupe=False)
+    indexes = {lang: (index, base.doc_passages[lang]) for lang, index in base.indexes.items()}
+    n_pass = base.n_passages
+    for language, index in extra.indexes.items():
+        passages = (extra.doc_passages[language] + n_pass).astype(np.int32)
+        if language in indexes:
+            whole, known = indexes[language]
+            whole.add(list(index.vocab), index.offsets, index.doc_ids, index.tfs, index.doc_len)
+            indexes[language] = (whole, np.concatenate((known, passages)).astype(np.int32))
+        else:
+            indexes[language] = (index, passages)
+    manifest = dict(base.manifest)
+    manifest.update(
+        languages=sorted(indexes), sections=sections,
+        # every file the store reads, so that anything keyed on them sees the segment
+        arrays={**base.manifest.get("arrays", {}),
+                **{f"{name}/{k}": v for k, v in extra.manifest.get("arrays", {}).items()}})
+    return Store(arrays, Chained([base._texts, extra._texts]),
+                 Chained([base._articles_blob, extra._articles_blob]), manifest, indexes)
 
 
 def _sha256_file(path: Path) -> str:
@@ -761,11 +818,32 @@ def verify(directory: Path, manifest: dict[str, Any], checksums: bool = True) ->
             return False
         if checksums and _sha256_file(path) != digest:
             return False
+    for entry in manifest.get("segments", []):
+        folder = directory / str(entry.get("dir", ""))
+        try:
+            raw = (folder / "manifest.json").read_bytes()
+            inner = json.loads(raw)
+        except (OSError, ValueError):
+            return False
+        if (hashlib.sha256(raw).hexdigest() != entry.get("sha256") or "segments" in inner
+                or not verify(folder, inner, checksums)):
+            return False
     return True
 
 
 def open_store(directory: Path, manifest: dict[str, Any]) -> Store:
-    """Memory-map a verified index folder."""
+    """Memory-map a verified index folder, with the segments appended to it."""
+    store = _open_folder(directory, manifest)
+    for entry in manifest.get("segments", []):
+        folder = directory / entry["dir"]
+        got = read_manifest(folder)
+        if got is None:
+            raise OSError(f"segment {folder} has no manifest")
+        store = stacked(store, _open_folder(folder, got), entry["dir"])
+    return store
+
+
+def _open_folder(directory: Path, manifest: dict[str, Any]) -> Store:
     arrays: dict[str, Any] = {}
     for name in manifest["arrays"]:
         key, _, ext = name.rpartition(".")
@@ -803,7 +881,42 @@ class FileBytes:
             pass
 
 
-Blob = bytes | mmap.mmap | FileBytes
+class Chained:
+    """Several blobs read as one (a store with segments: each has its own texts)."""
+
+    def __init__(self, blobs: Sequence[Blob]) -> None:
+        self._blobs: list[Blob] = []
+        for blob in blobs:
+            self._blobs.extend(blob._blobs if isinstance(blob, Chained) else [blob])
+        self._starts = [0]
+        for blob in self._blobs:
+            self._starts.append(self._starts[-1] + len(blob))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __getitem__(self, where: slice) -> bytes:
+        start, stop, _ = where.indices(len(self))
+        out = []
+        k = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        while start < stop and k < len(self._blobs):
+            base = self._starts[k]
+            end = min(stop, self._starts[k + 1])
+            if end > start:
+                out.append(bytes(self._blobs[k][start - base:end - base]))
+                start = end
+            k += 1
+        return b"".join(out)
+
+    def chunks(self, size: int = 1 << 22) -> Iterator[bytes]:
+        for blob in self._blobs:
+            if isinstance(blob, FileBytes):
+                yield from blob.chunks(size)
+            else:
+                yield bytes(blob[:])
+
+
+Blob = bytes | mmap.mmap | FileBytes | Chained
 
 
 def _map(path: Path) -> Blob:
@@ -986,6 +1099,12 @@ def _reuse(
         "errors": manifest["errors"] + _errors_to_json(errors),
     }
     all_errors = _errors_from_json(info["errors"])
+    if _writable(directory) and _as_segment(manifest, store, seg):
+        try:
+            return Loaded(_add_segment(directory, manifest, info, seg), all_errors, "appended",
+                          directory)
+        except OSError as err:
+            log.info("index: cannot add a segment to %s (%s); merging", directory, err)
     arrays, sections = appended(store, seg)
     _new, texts, lines, _sections = _segment_arrays(seg)
     if _writable(directory):
@@ -1002,6 +1121,34 @@ def _reuse(
     return Loaded(Store(arrays, bytes(store._texts[:]) + texts,
                         bytes(store._articles_blob[:]) + lines, info),
                   all_errors, "memory", None)
+
+
+def _as_segment(manifest: dict[str, Any], store: Store, seg: Segment) -> bool:
+    """Keep the new articles in a segment of their own, or merge everything anew?"""
+    base = int(manifest.get("passages", 0))
+    added = store.n_passages - base + len(seg.pass_para)
+    return (bool(seg.pass_para) and len(manifest.get("segments", [])) < MAX_SEGMENTS
+            and added <= SEGMENT_SHARE * base)
+
+
+def _add_segment(
+    directory: Path, manifest: dict[str, Any], info: dict[str, Any], seg: Segment,
+) -> Store:
+    """Save `seg` as a segment folder of the index at `directory`, then list it in the
+    manifest (replaced in one step: a crash in between leaves the old index as it was)."""
+    segments = list(manifest.get("segments", []))
+    name = f"segment-{len(segments) + 1}"
+    arrays, texts, lines, sections = _segment_arrays(seg)
+    write(directory / name, arrays, [texts], [lines], sections,
+          {"fingerprint": manifest["fingerprint"]})
+    raw = (directory / name / "manifest.json").read_bytes()
+    segments.append({"dir": name, "sha256": hashlib.sha256(raw).hexdigest(),
+                     "passages": len(seg.pass_para)})
+    top = {**manifest, **info, "segments": segments}
+    tmp = directory / "manifest.json.tmp"
+    tmp.write_text(json.dumps(top, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, directory / "manifest.json")
+    return open_store(directory, top)
 
 
 def _new_articles(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
@@ -86,3 +88,32 @@ def test_top_k_among_equal_scores_takes_the_lowest_numbers() -> None:
         assert index.top(groups, k) == _exhaustive(index, groups, k, None), k
         assert index.top(groups[::-1], k, [1.0, 0.5, 2.0]) == _exhaustive(
             index, groups[::-1], k, [1.0, 0.5, 2.0]), k
+
+
+def test_added_parts_score_like_one_index_over_all_documents() -> None:
+    docs = _corpus(3_000, 800, seed=5)
+    docs[2_600] = docs[2_600] + ["brandneu"]  # a term only an added part has
+    cuts = (0, 2_000, 2_600, 2_601, 3_000)  # a base and three added parts, one of one document
+    whole = BM25Index.build(docs)
+    ref = BM25Okapi(docs)
+    stacked = BM25Index.build(docs[:cuts[1]])
+    for lo, hi in itertools.pairwise(cuts[1:]):
+        part = BM25Index.build(docs[lo:hi])
+        stacked.add(list(part.vocab), part.offsets, part.doc_ids, part.tfs, part.doc_len)
+    assert stacked.n_docs == whole.n_docs and stacked.avgdl == whole.avgdl
+    rng = np.random.default_rng(6)
+    for case in range(30):
+        query = [f"w{w}" for w in rng.integers(0, 900, size=int(rng.integers(1, 6)))]
+        if case % 5 == 0:
+            query.append("brandneu")
+        if case % 3 == 0:
+            query += ["w0", "w1"]  # negative idf, floored with the mean idf
+        assert np.array_equal(ref.get_scores(query), stacked.get_scores(query)), query
+        groups = [stacked.term_ids([t]) for t in query]
+        assert stacked.top(groups, 10) == _exhaustive(stacked, groups, 10, None), query
+        pair = [sorted({g for group in groups[:2] for g in group})]  # a group of two terms
+        assert stacked.top(pair, 5) == _exhaustive(stacked, pair, 5, None), query
+    # the parts read back as they were added
+    parts = stacked.parts()
+    assert [len(p[4]) for p in parts] == [2_000, 600, 1, 399]
+    assert "brandneu" in parts[2][0] and "brandneu" not in parts[0][0]

@@ -107,7 +107,19 @@ def test_damaged_index_is_rebuilt_not_served(knowledge: Path, damage: str) -> No
     assert _answers(engine) == expected
 
 
-def test_added_article_is_answerable_without_rebuild(knowledge: Path) -> None:
+@pytest.fixture(params=["segment", "merge"])
+def appending(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Added articles kept in segment folders, or merged into the index's arrays."""
+    monkeypatch.setattr(store, "SEGMENT_SHARE", 1000.0 if request.param == "segment" else 0.0)
+    return str(request.param)
+
+
+def _segments(engine: Engine) -> list[str]:
+    assert engine.index_dir is not None
+    return sorted(p.name for p in engine.index_dir.glob("segment-*"))
+
+
+def test_added_article_is_answerable_without_rebuild(knowledge: Path, appending: str) -> None:
     engine = Engine.load(knowledge)
     assert not engine.answer("Wie viele Pinguine leben auf Helgoland?").found
     (knowledge / "extra.jsonl").write_text(
@@ -115,6 +127,7 @@ def test_added_article_is_answerable_without_rebuild(knowledge: Path) -> None:
         encoding="utf-8")
     assert engine.reload() == []
     assert engine.index_state == "appended"
+    assert _segments(engine) == (["segment-1"] if appending == "segment" else [])
     answer = engine.answer("Wie viele Pinguine leben auf Helgoland?")
     assert answer.found and "4.200 Pinguine" in answer.snippets[0].quote
     # lines appended to a JSON Lines file are added too
@@ -122,7 +135,19 @@ def test_added_article_is_answerable_without_rebuild(knowledge: Path) -> None:
         fh.write(_article(2, "In Bremen wurden 17 Elefanten gezählt, meldete der Zoo."))
     engine.reload()
     assert engine.index_state == "appended"
+    assert _segments(engine) == (["segment-1", "segment-2"] if appending == "segment" else [])
     assert "17 Elefanten" in engine.answer("Wie viele Elefanten in Bremen?").snippets[0].quote
+    # a new process loads the index with its segments and answers as a fresh build does
+    again = Engine.load(knowledge)
+    assert again.index_state == "loaded"
+    fresh = Engine.load(knowledge, index_dir=knowledge.parent / "fresh")
+    assert fresh.index_state == "built"
+    questions = ("Wie viele Pinguine leben auf Helgoland?", "Wie viele Elefanten in Bremen?",
+                 *QUESTIONS)
+    for q in questions:
+        got, want = again.answer(q).to_dict(), fresh.answer(q).to_dict()
+        got.pop("elapsed_ms"), want.pop("elapsed_ms")
+        assert got == want, q
     # the appended index scores exactly as BM25Okapi over its passages in their order
     saved = engine.store
     lang = analyzer("de")
@@ -189,7 +214,7 @@ def test_read_only_knowledge_falls_back_to_the_cache(
     assert engine.answer("Wie viele Soldaten?").found
 
 
-def test_article_in_a_new_language_is_appended(knowledge: Path) -> None:
+def test_article_in_a_new_language_is_appended(knowledge: Path, appending: str) -> None:
     engine = Engine.load(knowledge)
     texts = {"penguins": "Exactly 4,200 penguins live on Heligoland, the warden said on Monday.",
              "weather": "Heavy rain is expected in Hamburg on Tuesday, forecasters warned.",
@@ -210,7 +235,8 @@ def test_long_and_short_paragraphs_read_back_with_their_sentences(tmp_path: Path
     # ones are cut into passages between sentences, whose spans are stored
     root = tmp_path / "knowledge"
     root.mkdir()
-    long = " ".join(f"Im Jahr {1900 + k} kamen z. B. {k}.000 Menschen nach Berlin." for k in range(40))
+    long = " ".join(f"Im Jahr {1900 + k} kamen z. B. {k}.000 Menschen nach Berlin."
+                    for k in range(40))
     text = f"Kurzer Absatz. Noch ein Satz!\n\n{long}\n\n„Wir bleiben“, sagte er. Dann ging er."
     (root / "a.jsonl").write_text(_article(1, text), encoding="utf-8")
     engine = Engine.load(root)
@@ -221,3 +247,31 @@ def test_long_and_short_paragraphs_read_back_with_their_sentences(tmp_path: Path
     assert [engine.passage(p.id) for p in expected] == expected
     assert all(p.sentences for p in expected)
     assert expected[0].sentence_texts() == ["Kurzer Absatz.", "Noch ein Satz!"]
+
+
+def test_segments_are_merged_past_the_limit_and_checked_for_damage(
+    knowledge: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(store, "SEGMENT_SHARE", 1000.0)
+    monkeypatch.setattr(store, "MAX_SEGMENTS", 2)
+    engine = Engine.load(knowledge)
+    for number in range(1, 4):
+        (knowledge / f"extra-{number}.jsonl").write_text(
+            _article(number, f"In Bremen wurden {number * 11} Elefanten gezählt."),
+            encoding="utf-8")
+        engine.reload()
+        assert engine.index_state == "appended"
+        assert len(_segments(engine)) == (number if number <= 2 else 0)  # the third merges
+    assert "33 Elefanten" in " ".join(
+        s.quote for s in engine.answer("Wie viele Elefanten wurden gezählt?").snippets)
+    (knowledge / "extra-4.jsonl").write_text(_article(4, "Ein Zebra lief durch Kiel."),
+                                             encoding="utf-8")
+    engine.reload()
+    assert _segments(engine) == ["segment-1"]
+    assert engine.index_dir is not None
+    segment = engine.index_dir / "segment-1"
+    docs = segment / "de.docs.npy"
+    docs.write_bytes(docs.read_bytes()[:-4] + b"\xff\xff\xff\x7f")  # same size, other content
+    damaged = Engine.load(knowledge)
+    assert damaged.index_state == "built"  # not served: rebuilt
+    assert damaged.answer("Wo lief das Zebra?").found
