@@ -12,9 +12,10 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot import semantic
 from bot.answering import CANDIDATES, Scored, rank
@@ -114,8 +115,9 @@ class Engine:
             return [str(e) for e in fresh.errors] or ["no articles found; kept the old ones"]
         # (by file name: a saved index copied with its folder remembers the old paths)
         broken = {Path(e.path).name for e in fresh.errors}
-        kept = [a for a in self.articles()
-                if a.path and Path(a.path).name in broken and fresh.article(a.id) is None]
+        kept = [self.store.article(number) for number, meta in self._article_metas()
+                if meta.get("path") and Path(meta["path"]).name in broken
+                and fresh.article(meta["id"]) is None] if broken else []
         if kept:
             # A file that turned invalid keeps serving its last good version (in memory,
             # until it is fixed): better an article of a minute ago than none.
@@ -130,6 +132,11 @@ class Engine:
                 {k: v for k, v in fresh.__dict__.items() if k != "_lock"}
             )
         return [str(e) for e in fresh.errors]
+
+    def _article_metas(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each article's number and metadata (its text is not read)."""
+        for number in range(self.store.n_articles):
+            yield number, self.store.article_meta(number)
 
     # -- lookups --------------------------------------------------------------------
 
