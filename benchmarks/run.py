@@ -65,7 +65,7 @@ def main() -> None:
             print(f"generating {size} ...", file=sys.stderr)
             generate(SIZES[size], data)
         got: dict[str, dict[str, Any]] = {}
-        for system in ("newsbot-build", "newsbot", *OTHERS):
+        for system in ("newsbot-build", "newsbot", "newsbot-add", *OTHERS):
             if system not in skip:
                 print(f"{size}: {system} ...", file=sys.stderr)
                 got[system] = measure(system, data.resolve(), root)
@@ -82,17 +82,20 @@ def _f(value: Any, digits: int = 1) -> str:
 def tables(results: dict[str, dict[str, dict[str, Any]]]) -> str:
     lines = [
         "| passages | build s | on disk MB | load s (new process) | RSS serving MB "
-        "| answer p50 ms | answer p95 ms | answers/s | search p50 ms | search p95 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| answer p50 ms | answer p95 ms | answers/s | search p50 ms | search p95 ms "
+        "| add an article s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, got in results.items():
         b, n = got.get("newsbot-build", {}), got.get("newsbot", {})
         a, s = n.get("answer", {}), n.get("search", {})
+        add = got.get("newsbot-add", {})
+        added = _f(add.get("add_s"), 2) if add.get("answered") else "–"
         lines.append(
             f"| {size} | {_f(b.get('build_s'))} | {_f(b.get('disk_mb'))} | "
             f"{_f(n.get('load_s'), 2)} | {_f(n.get('rss_serving_mb'), 0)} | "
             f"{_f(a.get('p50_ms'), 2)} | {_f(a.get('p95_ms'), 2)} | {_f(a.get('qps'), 0)} | "
-            f"{_f(s.get('p50_ms'), 2)} | {_f(s.get('p95_ms'), 2)} |")
+            f"{_f(s.get('p50_ms'), 2)} | {_f(s.get('p95_ms'), 2)} | {added} |")
     lines += [
         "",
         "| passages | system | build s | RSS serving MB | top-10 p50 ms | top-10 p95 ms "

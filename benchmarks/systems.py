@@ -2,6 +2,7 @@
 
     python -m benchmarks.systems newsbot-build DATA   # build the saved index
     python -m benchmarks.systems newsbot DATA         # load it, answer every question
+    python -m benchmarks.systems newsbot-add DATA     # add one article to (a copy of) it
     python -m benchmarks.systems rank-bm25 DATA       # BM25Okapi.get_scores, top 10
     python -m benchmarks.systems bm25s DATA           # bm25s retrieve, top 10
     python -m benchmarks.systems tantivy DATA         # tantivy search, top 10
@@ -128,6 +129,44 @@ def newsbot(data: Path) -> dict[str, Any]:
     return out
 
 
+def newsbot_add(data: Path) -> dict[str, Any]:
+    """Add one article to the saved index (Engine.reload) and answer from it.
+
+    Works on a copy of the index beside a folder that links to the corpus, so the
+    benchmark's own knowledge and index stay as they are.
+    """
+    import shutil
+    import tempfile
+
+    os.environ.setdefault("NEWSBOT_SEMANTIC", "off")
+    from bot.engine import Engine
+    from bot.store import default_index_dir
+
+    work = Path(tempfile.mkdtemp(prefix="newsbot-add-"))
+    try:
+        root = work / "knowledge"
+        root.mkdir()
+        for file in (data / "knowledge").iterdir():
+            if not file.name.startswith("."):
+                (root / file.name).symlink_to(file)
+        index_dir = work / "index"
+        shutil.copytree(default_index_dir(data / "knowledge"), index_dir)
+        engine = Engine.load(root, index_dir)
+        engine.answer("Wie viele Quokkas?")  # warm: the question's words analysed once
+        (root / "added.yaml").write_text(
+            "id: added-article\ntitle: Quokkas auf Rottnest\nlanguage: de\nbody:\n"
+            "  - Auf der Insel Rottnest leben rund 12.000 Quokkas, sagte die Biologin.\n",
+            encoding="utf-8")
+        started = time.perf_counter()
+        engine.reload()
+        reloaded = time.perf_counter() - started
+        answer = engine.answer("Wie viele Quokkas leben auf Rottnest?")
+        return {"add_s": reloaded, "state": engine.index_state,
+                "answered": answer.found and "12.000" in answer.snippets[0].quote}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def rank_bm25(data: Path) -> dict[str, Any]:
     import numpy as np
     from rank_bm25 import BM25Okapi
@@ -201,7 +240,8 @@ def tantivy_run(data: Path) -> dict[str, Any]:
 
 
 SYSTEMS: dict[str, Callable[[Path], dict[str, Any]]] = {
-    "newsbot-build": newsbot_build, "newsbot": newsbot, "rank-bm25": rank_bm25,
+    "newsbot-build": newsbot_build, "newsbot": newsbot, "newsbot-add": newsbot_add,
+    "rank-bm25": rank_bm25,
     "bm25s": bm25s_run, "tantivy": tantivy_run,
 }
 
