@@ -6,7 +6,7 @@ question word (a question resting on one word is fragile), whether the question 
 translated, the number of query groups, the plain share of question words found, and
 the share of the question's weight in words no passage has at all (a question about
 something the articles never mention). The weights were fitted with
-scripts/fit_confidence.py on XQuAD dev questions against halves and quarters of the
+scripts/fit_confidence.py on XQuAD dev questions against quarters and eighths of the
 passages (the questions about the other articles serve as off-topic questions): at
 the 0.1 threshold it keeps 97% of correct answers and turns away 86% of those hard
 off-topic questions (they share words like "year" or "city" with the articles), and
@@ -14,6 +14,14 @@ all the golden off-topic questions about the bundled article (weather, recipes,
 sport). 0.3 would keep 94% and turn away 95%; the lower threshold was chosen because
 a paraphrased question about an article is far more common in use than an off-topic
 one that shares its words.
+
+With the semantic extra (bot/semantic.py) a candidate is judged by BM25's evidence
+(the logit above), its cosine to the question and whether the question was translated
+(SEMANTIC_WEIGHTS, fitted by `fit_confidence.py --semantic` on the fused ranking's
+candidates, the bias set so that the same threshold turns away 92% of those off-topic
+questions, where BM25's confidence on the same candidates turns away 89%): it keeps 99%
+of correct answers, so a passage the embeddings find with few of the question's words
+is no longer declined for that alone. Without the extra, WEIGHTS decide, as before.
 """
 
 from __future__ import annotations
@@ -25,6 +33,10 @@ import math
 # in a small collection), share of weight in words absent from the collection, bias
 WEIGHTS = (6.178, 7.298, -6.543, -0.876, 1.025, 1.237, 1.175, -2.699, -6.063)
 THRESHOLD = 0.1
+# With the semantic extra (bot/semantic.py): how much BM25's evidence (the logit of
+# WEIGHTS) counts, the candidate's cosine to the question (multilingual-e5-small: about
+# 0.75 for an unrelated passage, 0.85 for one that answers), translated, bias
+SEMANTIC_WEIGHTS = (0.302, 28.536, 0.899, -24.319)
 
 
 def features(
@@ -38,5 +50,23 @@ def features(
 
 def confidence(values: tuple[float, ...]) -> float:
     """Probability-like 0-1 score that the candidate answers the question."""
-    z = WEIGHTS[-1] + sum(w * x for w, x in zip(WEIGHTS, values, strict=False))
+    return _sigmoid(_logit(WEIGHTS, values))
+
+
+def semantic_features(values: tuple[float, ...], cosine: float) -> tuple[float, ...]:
+    """What a candidate of the semantic ranking is judged by: BM25's evidence (`features`
+    as WEIGHTS weigh them), its cosine to the question and whether it was translated."""
+    return (_logit(WEIGHTS, values), cosine, values[3])
+
+
+def semantic_confidence(values: tuple[float, ...]) -> float:
+    """`confidence` of a candidate of the semantic ranking, from `semantic_features`."""
+    return _sigmoid(_logit(SEMANTIC_WEIGHTS, values))
+
+
+def _logit(weights: tuple[float, ...], values: tuple[float, ...]) -> float:
+    return weights[-1] + sum(w * x for w, x in zip(weights, values, strict=False))
+
+
+def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))

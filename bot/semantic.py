@@ -6,8 +6,9 @@ offline), every passage is embedded once and its vector saved beside the index; 
 question is embedded when it is asked (tens of milliseconds), and its nearest
 passages by cosine are fused with BM25's candidates by reciprocal rank
 (`rank_fused`). The fused candidates are read for quotes exactly like BM25's
-(`answering.rank_docs`), so answers keep their shape. Without the extra, or without
-embeddings, nothing changes.
+(`answering.rank_docs`), so answers keep their shape; how sure each is also weighs its
+cosine (`confidence.semantic_confidence`). Without the extra, or without embeddings,
+nothing changes.
 
 Embedding costs about half a second per passage on two cores, so it happens only
 when it is asked for or small: `newsbot index` embeds every passage (unless
@@ -39,7 +40,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -438,11 +439,24 @@ def rank_fused(
     them, and as many nearest passages are fused by reciprocal rank (`fuse`); each is read
     for its quote by `answering.rank_docs`, and its rank_score is its fused score
     (1 for a passage first in both) plus FUSED_WEIGHT times its re-ranking score with
-    the cosine's shortfall from the nearest candidate's, COSINE_SCALE per point.
+    the cosine's shortfall from the nearest candidate's, COSINE_SCALE per point. Its
+    confidence is `confidence.semantic_confidence`: BM25's evidence and the cosine.
     """
-    from dataclasses import replace
+    from bot.confidence import semantic_confidence
 
-    from bot.answering import rank_docs
+    return [replace(s, confidence=semantic_confidence(values))
+            for s, values in fused_candidates(question, index, passages, groups, vectors,
+                                              query, candidates)]
+
+
+def fused_candidates(
+    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
+    vectors: Vectors, query: F32, candidates: int,
+) -> list[tuple[Scored, tuple[float, ...]]]:
+    """`rank_fused`'s candidates, best first, each with its `semantic_features`
+    (its confidence still BM25's; scripts/fit_confidence.py fits on these)."""
+    from bot.answering import group_weights, question_weight, rank_docs
+    from bot.confidence import features, semantic_features
 
     ids = [index.term_ids(g.terms) for g in groups]
     wanted = max(candidates, CANDIDATES)
@@ -460,12 +474,19 @@ def rank_fused(
             fused[doc] += 1.0 / (RRF_K + place)
     cosine = dict(zip(docs, (vectors.matrix[docs] @ query).tolist(), strict=True))
     nearest_cosine = max(cosine.values())
+    # the question's share in its heaviest word, as answering._score_passage counts it
+    weights = group_weights(index, groups, question.language)
+    heaviest = max(weights, default=0.0) / (question_weight(groups, weights) or 1.0)
     out = []
     for doc in fuse(reranked, nearest):
         s = scored[doc]
         mixed = s.rank_score + (cosine[doc] - nearest_cosine) / COSINE_SCALE
-        out.append(replace(s, rank_score=fused[doc] * (RRF_K + 1) / 2 + FUSED_WEIGHT * mixed))
-    out.sort(key=lambda s: -s.rank_score)  # stable: equal scores keep the fused order
+        values = features(s.coverage, s.sentence_coverage, heaviest,
+                          question.language != s.passage.language, len(groups),
+                          s.words_found, s.absent)
+        out.append((replace(s, rank_score=fused[doc] * (RRF_K + 1) / 2 + FUSED_WEIGHT * mixed),
+                    semantic_features(values, cosine[doc])))
+    out.sort(key=lambda c: -c[0].rank_score)  # stable: equal scores keep the fused order
     return out
 
 
