@@ -310,7 +310,7 @@ def merge_postings(a: Postings, b: Postings, pass_shift: int) -> Postings:
 def _extend(out: Segment, b: Segment) -> None:
     """Append the articles of b to those of `out`, in place (postings aside)."""
     n_art, n_para, n_pass, n_sent = (
-        len(out.articles), len(out.para_text), len(out.pass_para), len(out.sents) // 2)
+        len(out.articles), len(out.para_section), len(out.pass_para), len(out.sents) // 2)
     out.articles.extend(b.articles)
     out.art_para.extend([x + n_para for x in b.art_para[1:]])
     out.art_pass.extend([x + n_pass for x in b.art_pass[1:]])
@@ -352,7 +352,9 @@ _WORK: list[Article] = []
 
 
 def _scan_range(bounds: tuple[int, int]) -> tuple[Segment, dict[str, Tokens]]:
-    return _scan(_WORK[bounds[0]:bounds[1]])
+    seg, scans = _scan(_WORK[bounds[0]:bounds[1]])
+    seg.para_text = []  # encoded in the parent (build_segment)
+    return seg, scans
 
 
 def build_segment(
@@ -403,7 +405,11 @@ def build_segment(
                 words = list(ids)
                 step = max(1, len(words) // (workers * 4) + 1)
                 jobs.extend((language, words[k:k + step]) for k in range(0, len(words), step))
-            results = pool.map(_analyse_words, jobs)
+            pending = pool.map_async(_analyse_words, jobs)
+            # the parent has the texts (cheaper to encode them here than to send them),
+            # and nothing else to do while the workers analyse
+            seg.para_text = [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
+            results = pending.get()
             clock.lap(f"analysis of {sum(len(w) for _, w in jobs)} distinct tokens")
     finally:
         _WORK = []
