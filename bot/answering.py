@@ -51,6 +51,7 @@ class Window:
     last: int
     coverage: float
     features: tuple[float, ...]
+    quote_score: float  # the quote model's score of the features
 
 
 # Which window to quote: a linear model over Window.features (coverage, words that
@@ -69,7 +70,7 @@ def choose_window(question: Question, reading: Reading) -> Window:
     """The window to quote: one sentence when it holds the kind of answer asked for
     (the number, the date, the speaker), else the window the quote model prefers."""
     def key(w: Window) -> tuple[float, int]:
-        return (_quote_score(w.features), -w.first)
+        return (w.quote_score, -w.first)
 
     if question.kind in EVIDENCE_BONUS:
         answering = [w for w in reading.windows
@@ -101,8 +102,15 @@ class Scored:
     words_found: float
     absent: float  # share of the question's weight in words no passage has at all
     quote: Span  # into passage.text
-    highlights: tuple[Span, ...]  # into passage.text
+    evidence: tuple[Span, ...]  # the answer's spans in the quote (a number...), into passage.text
     confidence: float = 0.0
+    wanted: frozenset[str] = frozenset()  # the question's terms
+
+    @property
+    def highlights(self) -> tuple[Span, ...]:
+        """What to highlight in the quote: the evidence, else the question's words (worked
+        out only for the candidates quoted)."""
+        return self.evidence or _term_spans(self.passage, self.quote, self.wanted)
 
 
 def absent_share(index: BM25Index, groups: list[QueryGroup], weights: list[float]) -> float:
@@ -221,15 +229,13 @@ def _score_passage(
         Span(s.start + spans[k].start, s.end + spans[k].start)
         for k in range(first, last + 1) for s in evidences[k]
     )
-    if not highlights:
-        highlights = _term_spans(passage, quote, groups)
     sure = confidence(features(
         coverage, best_cov, max(weights) / total, question.language != passage.language,
         len(groups), reading.words_found, absent,
     ))
     return Scored(passage, bm25, coverage, best_cov, rank_score, best_score,
                   reading.words_found, absent, quote, highlights,
-                  sure)
+                  sure, frozenset(t for g in groups for t in g.terms))
 
 
 
@@ -297,7 +303,7 @@ def read_passage(
             novel = len(content[i]) if i == j else len(content[i] | content[j])
             values = (cov, aimed, ev, pair, float(j > i), math.log1p(words), novel / (size or 1),
                       float(i == 0))
-            windows.append(Window(i, j, cov, values))
+            windows.append(Window(i, j, cov, values, _quote_score(values)))
     return Reading(coverage, words_found, best_single, windows, evidences)
 
 
@@ -435,10 +441,9 @@ def _echoes(span: str, words: set[str], terms: set[str], lang: Analyzer) -> bool
 _WORD_RE = re.compile(r"\w+(?:[-‐‑'’]\w+)*")
 
 
-def _term_spans(passage: Passage, quote: Span, groups: list[QueryGroup]) -> tuple[Span, ...]:
-    """Words of the quote that match the question (the fallback highlight)."""
+def _term_spans(passage: Passage, quote: Span, wanted: frozenset[str]) -> tuple[Span, ...]:
+    """Words of the quote that match the question's terms (the fallback highlight)."""
     lang = analyzer(passage.language)
-    wanted = {t for g in groups for t in g.terms}
     out = []
     for m in _WORD_RE.finditer(passage.text, quote.start, quote.end):
         if wanted.intersection(lang.token_terms(m.group())):
