@@ -62,14 +62,23 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def _strip_accents(text: str) -> str:
     """Accents off, umlauts kept (cached: the same words come back all the time)."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in "äöü":
-            out.append(ch)
-            continue
+    chars = _CHARS
+    return "".join([chars.get(ch) or _strip_char(ch)
+                    for ch in unicodedata.normalize("NFC", text)])
+
+
+_CHARS: dict[str, str] = {}  # character -> itself without accents ("" for a lone accent)
+
+
+def _strip_char(ch: str) -> str:
+    if ch in "äöü":
+        out = ch
+    else:
         decomposed = unicodedata.normalize("NFD", ch)
-        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
-    return "".join(out)
+        out = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if len(_CHARS) < 100_000:
+        _CHARS[ch] = out
+    return out
 
 
 @lru_cache(maxsize=4)

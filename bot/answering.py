@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.analysis import Analyzer, analyzer, fold
 from bot.confidence import confidence, features
@@ -43,8 +44,7 @@ WINDOW = 2  # quote up to this many consecutive sentences
 
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """One or two consecutive sentences that could be quoted, with their features."""
 
     first: int
@@ -425,7 +425,12 @@ def _quote_span(passage: Passage, i: int, kind: str) -> Span:
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
-    words = [fold(w) for w in _WORD_RE.findall(text)]
+    """Pairs of consecutive words, folded (analysis.fold)."""
+    folded = text.casefold()
+    if len(folded) == len(text):  # folded letter by letter: the same words, folded
+        words = [w if w.isascii() else fold(w) for w in _WORD_RE.findall(folded)]
+    else:
+        words = [fold(w) for w in _WORD_RE.findall(text)]
     return set(itertools.pairwise(words))
 
 

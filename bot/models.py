@@ -58,6 +58,9 @@ class Passage:
     section: str | None = None
     language: str = "de"
 
+    def __hash__(self) -> int:  # cheaper than hashing every field (equal ones agree)
+        return hash((self.id, self.text))
+
     def sentence_texts(self) -> list[str]:
         return [self.text[s.start : s.end] for s in self.sentences]
 
