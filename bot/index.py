@@ -306,13 +306,26 @@ class BM25Index:
             else:
                 acc[cand] = 0.0
                 mark[cand] = False
-        if len(cand) > k:
-            # Only documents whose partial score plus all the unread groups could still
-            # reach the k-th best partial score can be in the top k (finals >= partials);
-            # the margin covers sums made in another order than the exact ones below.
+        # Only documents whose partial score plus all the unread groups could still reach
+        # the k-th best partial score can be in the top k (finals >= partials); the margin
+        # covers sums made in another order than the exact ones below. Each unread group
+        # is then looked up for the documents left, which sharpens the partial scores and
+        # lowers what is still unread, until about k documents are left.
+        unread = order[done:] if rest > 0 else []
+        for read, g in enumerate([None, *unread]):
+            if len(cand) <= k:
+                break
+            if g is not None:
+                hit, tf = self._lookup(groups[g], cand.astype(self.doc_ids.dtype))
+                if len(tf):
+                    add = np.zeros(len(cand), dtype=np.float64)
+                    add[hit] = idf[g] * (tf * (k1 + 1) / (tf + self.norm[cand[hit]]))
+                    partial = partial + add
+                rest = sum(bound[j] for j in unread[read:])
             kth = float(np.partition(partial, len(cand) - k)[len(cand) - k])
-            cand = cand[partial + rest >= kth - 1e-9 * abs(kth) - 1e-12]
-        cand.sort()
+            keep = partial + rest >= kth - 1e-9 * abs(kth) - 1e-12
+            cand, partial = cand[keep], partial[keep]
+        cand = np.sort(cand).astype(np.int64)
         scores = np.zeros(len(cand), dtype=np.float64)
         norm = self.norm[cand]
         cand32 = cand.astype(self.doc_ids.dtype)
