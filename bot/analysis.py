@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 import simplemma
 import Stemmer
@@ -114,6 +115,15 @@ class Analyzer:
                     cache[tok] = got
             out.extend(got)
         return out
+
+    def term_set(self, text: str) -> frozenset[str]:
+        """The distinct terms of `text` (frozenset(terms(text)), faster when its tokens
+        were all seen before)."""
+        try:
+            return frozenset(chain.from_iterable(map(self._cache.__getitem__,
+                                                     TOKEN_RE.findall(text))))
+        except KeyError:
+            return frozenset(self.terms(text))
 
     def token_terms(self, token: str) -> tuple[str, ...]:
         """Terms for one token: the whole form first, then parts of joined forms."""

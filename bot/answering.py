@@ -85,8 +85,9 @@ def choose_window(question: Question, reading: Reading) -> Window:
 
 
 def _quote_score(values: tuple[float, ...]) -> float:
-    return sum(w * v for w, v in zip(QUOTE_WEIGHTS, values, strict=True)) - (
-        SECOND_SENTENCE_COST * values[4])
+    w, v = QUOTE_WEIGHTS, values  # written out: the hottest line of the re-ranking
+    return (w[0] * v[0] + w[1] * v[1] + w[2] * v[2] + w[3] * v[3] + w[4] * v[4] + w[5] * v[5]
+            + w[6] * v[6] + w[7] * v[7]) - SECOND_SENTENCE_COST * v[4]
 
 
 @dataclass(frozen=True)
@@ -373,9 +374,14 @@ class WordWeights:
         sure = trust or {}
         total = 0.0
         for weight, whole, parts, part_sum in self._words:
-            found = [sure.get(k, 1.0) for k in whole if k in matched]
-            if found:
-                total += weight * max(found)
+            best = -1.0
+            for k in whole:
+                if k in matched:
+                    how = sure.get(k, 1.0)
+                    if how > best:
+                        best = how
+            if best >= 0.0:
+                total += weight * best
             elif part_sum:
                 total += weight * sum(w for k, w in parts if k in matched) / part_sum
         return total
@@ -399,7 +405,7 @@ def _view(passage: Passage) -> _View:
     heading = frozenset(lang.terms(passage.section)) if passage.section else frozenset()
     return _View(
         texts=texts,
-        terms=[frozenset(lang.terms(t)) | heading for t in texts],
+        terms=[lang.term_set(t) | heading if heading else lang.term_set(t) for t in texts],
         lengths=[len(t.split()) for t in texts],
         pairs=[frozenset(_pairs(t)) for t in texts],
     )
