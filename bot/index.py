@@ -80,7 +80,7 @@ class BM25Index:
         for part in self._parts:  # earlier parts know none of the new terms
             part.local = np.concatenate(
                 (part.local, np.full(len(self.vocab) - len(part.local), -1, dtype=np.int64)))
-        self._parts.append(_Part(offsets, doc_ids, tfs, self.n_docs, local))
+        self._parts.append(_Part(offsets, doc_ids, tfs, self.n_docs, local, ids))
         df = np.zeros(len(self.vocab), dtype=np.float64)
         df[: len(self.df)] = self.df
         df[ids] += np.diff(offsets)
@@ -162,10 +162,8 @@ class BM25Index:
         out = [(terms[: self._base_terms], self.offsets, self.doc_ids, self.tfs,
                 self.doc_len[: ends[0]])]
         for part, end in zip(self._parts, ends[1:], strict=True):
-            ids = np.flatnonzero(part.local >= 0)
-            ids = ids[np.argsort(part.local[ids])]
-            out.append(([terms[g] for g in ids.tolist()], part.offsets, part.doc_ids, part.tfs,
-                        self.doc_len[part.first_doc:end]))
+            out.append(([terms[g] for g in part.ids.tolist()], part.offsets, part.doc_ids,
+                        part.tfs, self.doc_len[part.first_doc:end]))
         return out
 
     # -- scoring --------------------------------------------------------------------
@@ -256,9 +254,7 @@ class BM25Index:
                 out[: self._base_terms] = _largest(self.tfs, self.offsets)
             for part in self._parts:
                 if len(part.tfs):
-                    ids = np.flatnonzero(part.local >= 0)
-                    ids = ids[np.argsort(part.local[ids])]  # global id of each local term
-                    np.maximum.at(out, ids, _largest(part.tfs, part.offsets))
+                    np.maximum.at(out, part.ids, _largest(part.tfs, part.offsets))
             self._maxtf = out
         return self._maxtf
 
@@ -368,10 +364,11 @@ class _Part:
     """Postings of documents added after the base ones (BM25Index.add)."""
 
     def __init__(self, offsets: npt.NDArray[np.int64], doc_ids: npt.NDArray[np.int32],
-                 tfs: npt.NDArray[Any], first_doc: int, local: IntArray) -> None:
+                 tfs: npt.NDArray[Any], first_doc: int, local: IntArray, ids: IntArray) -> None:
         self.offsets, self.doc_ids, self.tfs = offsets, doc_ids, tfs
         self.first_doc = first_doc  # number of its document 0 in the whole index
         self.local = local  # its own number of each term of the whole index, or -1
+        self.ids = ids  # the whole index's number of each of its terms
 
 
 def _largest(tfs: npt.NDArray[Any], offsets: npt.NDArray[np.int64]) -> FloatArray:
