@@ -14,9 +14,13 @@ Layout of an index folder (`<knowledge>/.newsbot-index/` by default):
   (`L.vocab.txt`) and the analysis of every token seen (`L.tokens.tsv`), which
   seeds the analyzer's cache so questions are analysed without loading lemma data.
 
-Building analyses passages on both cores (fork) and constructs postings with numpy;
-adding articles builds a segment for them alone and merges it into the postings
-(idf and avgdl follow from the merged arrays), so BM25 scores stay BM25Okapi's.
+- `segment-N/` — articles added since: each a complete small index folder of the same
+  layout, listed (with the sha256 of its manifest) in the main manifest. Loading joins
+  their per-passage arrays to the base's and adds their postings as parts of the same
+  BM25Index (summed document frequencies, avgdl over all), so scores stay BM25Okapi's;
+  past SEGMENT_SHARE of the base or MAX_SEGMENTS they are merged into one folder.
+
+Building analyses passages on both cores (fork) and constructs postings with numpy.
 No live Python object is pickled to disk.
 """
 
@@ -323,23 +327,6 @@ def _extend(out: Segment, b: Segment) -> None:
     out.pass_art.extend([x + n_art for x in b.pass_art])
     out.sent_off.extend([x + n_sent for x in b.sent_off[1:]])
     out.sents.extend(b.sents)
-
-
-def merge(a: Segment, b: Segment) -> Segment:
-    """The segment of a's articles followed by b's."""
-    n_pass = len(a.pass_para)
-    out = Segment(articles=[], art_para=[0], art_pass=[0], sent_off=[0])
-    _extend(out, a)
-    _extend(out, b)
-    for language in sorted(set(a.postings) | set(b.postings)):
-        pa, pb = a.postings.get(language), b.postings.get(language)
-        if pa is None and pb is not None:
-            out.postings[language] = merge_postings(_empty_postings(), pb, n_pass)
-        elif pb is None and pa is not None:
-            out.postings[language] = pa
-        elif pa is not None and pb is not None:
-            out.postings[language] = merge_postings(pa, pb, n_pass)
-    return out
 
 
 def _empty_postings() -> Postings:
