@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,9 @@ def snapshot() -> Path:
 def measure(system: str, data: Path, root: Path = HERE.parent) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-m", "benchmarks.systems", system, str(data)],
                           capture_output=True, text=True, cwd=root, check=False)
+    # A build leaves hundreds of MB of written pages for the kernel to flush; flushed
+    # now, not while the next system is being timed.
+    os.sync()
     if done.returncode != 0:
         return {"system": system, "error": done.stderr.strip().splitlines()[-1:]}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
