@@ -321,7 +321,8 @@ class _Asked:
     pairs: frozenset[tuple[str, str]]
 
     def matches(self, terms: frozenset[str]) -> dict[int, float]:
-        """The groups `terms` match, each with how surely (QueryGroup.trust_in)."""
+        """The groups `terms` match, each with how surely: the largest trust of a group's
+        terms among them (QueryGroup.trust; 1 for groups without), groups at 0 left out."""
         found: dict[int, float] = {}
         by_term = self.by_term
         for term in terms:

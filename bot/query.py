@@ -29,13 +29,6 @@ class QueryGroup:
     # first): coverage and confidence credit a match by it; empty = all sure
     trust: tuple[float, ...] = ()
 
-    def trust_in(self, found: frozenset[str] | set[str]) -> float:
-        """How surely the terms in `found` stand for the word (0 if none of them do)."""
-        if not self.trust:
-            return 1.0 if found.intersection(self.terms) else 0.0
-        return max((t for term, t in zip(self.terms, self.trust, strict=True) if term in found),
-                   default=0.0)
-
 
 def build_query(
     question: Question, language: str, vocabulary: Container[str] | None = None,
