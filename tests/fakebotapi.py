@@ -37,6 +37,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -554,6 +555,36 @@ _DESCRIPTIONS = {
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
+
+
+async def start_polling(
+    app: Any, post_init: bool = False, error_callback: Callable[[Exception], None] | None = None,
+) -> None:
+    """Start the real Application and let it poll the fake server."""
+    await app.initialize()
+    if post_init:
+        assert app.post_init is not None
+        await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(timeout=1, error_callback=error_callback)
+
+
+async def stop_polling(api: FakeBotAPI, app: Any) -> None:
+    """End the long polls, then stop and shut the Application down."""
+    api.long_poll = False
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def polling(api: FakeBotAPI, app: Any, post_init: bool = False) -> AsyncIterator[Any]:
+    """The Application polling `api` for the duration of the block."""
+    await start_polling(app, post_init)
+    try:
+        yield app
+    finally:
+        await stop_polling(api, app)
 
 
 def _reset(request: BaseHTTPRequestHandler) -> None:

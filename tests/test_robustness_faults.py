@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakebotapi import RESET, TOKEN, FakeBotAPI, html_problem
+from fakebotapi import RESET, TOKEN, FakeBotAPI, html_problem, start_polling, stop_polling
 from test_telegram_serve import free_port
 
 from bot.engine import Engine
@@ -56,21 +56,16 @@ async def start_bot(api: FakeBotAPI, engine: Engine, policy: DeliveryPolicy = FA
         rate_limit=RateLimitSettings(questions_per_minute=1000, max_retries=3),
     )
     app = build_application(config, engine, TOKEN, delivery=policy)
-    await app.initialize()
-    await app.start()
 
     def on_poll_error(error: Exception) -> None:
         app.create_task(app.process_error(update=None, error=error))
 
-    await app.updater.start_polling(timeout=1, error_callback=on_poll_error)
+    await start_polling(app, error_callback=on_poll_error)
     return app
 
 
 async def stop_bot(api: FakeBotAPI, app: Any) -> None:
-    api.long_poll = False
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+    await stop_polling(api, app)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakebotapi import TOKEN, FakeBotAPI
+from fakebotapi import TOKEN, FakeBotAPI, polling
 from hypothesis import given
 from hypothesis import strategies as st
 from test_telegram_serve import free_port
@@ -159,16 +159,8 @@ async def guarded(
         api_base_url=fake_api.base_url, admins=frozenset({ADMIN}), knowledge=tmp_path
     )
     app = build_application(config, engine, TOKEN)
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(timeout=1)
-    try:
+    async with polling(fake_api, app):
         yield Guarded(fake_api, engine, fetched)
-    finally:
-        fake_api.long_poll = False
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import TOKEN, FakeBotAPI
+from fakebotapi import TOKEN, FakeBotAPI, polling
 from pageserver import PageServer
 
 from bot.engine import Engine
@@ -69,16 +69,8 @@ async def bot(
     config = Config(api_base_url=fake_api.base_url, admins=frozenset({ADMIN}),
                     knowledge=knowledge, **settings)
     app = build_application(config, Engine.load(knowledge), TOKEN)
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(timeout=1)
-    try:
+    async with polling(fake_api, app):
         yield Admin(fake_api, pages, knowledge)
-    finally:
-        fake_api.long_poll = False
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
     refused = [c for c in fake_api.calls if c.status == 400]
     assert not refused, f"Telegram would have refused: {[(c.method, c.params) for c in refused]}"
 

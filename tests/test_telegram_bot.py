@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import pytest
 import yaml
-from fakebotapi import BOT_USERNAME, TOKEN, FakeBotAPI
+from fakebotapi import BOT_USERNAME, TOKEN, FakeBotAPI, polling
 
 from bot.engine import Engine
 from bot.telegram.app import build_application
@@ -99,18 +99,8 @@ async def bot(
     """The real Application polling the fake server."""
     monkeypatch.delenv("NEWSBOT_API_BASE_URL", raising=False)
     app = build_application(config, engine, TOKEN)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(timeout=1)
-    try:
+    async with polling(fake_api, app, post_init=True):
         yield Bot(fake_api, app)
-    finally:
-        fake_api.long_poll = False
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
     refused = [c for c in fake_api.calls if c.status == 400]
     assert not refused, f"Telegram would have refused: {[(c.method, c.params) for c in refused]}"
 
