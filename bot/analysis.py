@@ -55,31 +55,39 @@ def normalise_number(token: str) -> str:
 def fold(text: str) -> str:
     """Case-fold and strip accents, but keep umlauts for the German stemmer (ß -> ss)."""
     text = text.casefold()
-    if text.isascii():
+    if text.isascii() or not _ACCENTED.search(text):
         return text
-    return _strip_accents(text)
+    return unicodedata.normalize("NFC", text).translate(_UNACCENTED)
 
 
-@lru_cache(maxsize=200_000)
-def _strip_accents(text: str) -> str:
-    """Accents off, umlauts kept (cached: the same words come back all the time)."""
-    chars = _CHARS
-    return "".join([chars.get(ch) or _strip_char(ch)
-                    for ch in unicodedata.normalize("NFC", text)])
+def fold_all(tokens: list[str]) -> list[str]:
+    """fold() of each token (as fast as case folding them when no accent is to go)."""
+    low = list(map(str.casefold, tokens))
+    if _ACCENTED.search("".join(low)):
+        return [fold(t) for t in tokens]
+    return low
 
 
-_CHARS: dict[str, str] = {}  # character -> itself without accents ("" for a lone accent)
+_ACCENTED = re.compile("[^\x00-\x7fäöü]")  # what folding may change after casefold()
 
 
-def _strip_char(ch: str) -> str:
-    if ch in "äöü":
-        out = ch
-    else:
-        decomposed = unicodedata.normalize("NFD", ch)
-        out = "".join(c for c in decomposed if not unicodedata.combining(c))
-    if len(_CHARS) < 100_000:
-        _CHARS[ch] = out
-    return out
+class _Unaccented(dict[int, str]):
+    """Code point -> its character without accents ("" for a lone accent), for
+    str.translate; filled as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in "äöü":
+            out = ch
+        else:
+            decomposed = unicodedata.normalize("NFD", ch)
+            out = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if len(self) < 100_000:
+            self[code] = out
+        return out
+
+
+_UNACCENTED = _Unaccented()
 
 
 @lru_cache(maxsize=4)
@@ -124,6 +132,14 @@ class Analyzer:
                                                      TOKEN_RE.findall(text))))
         except KeyError:
             return frozenset(self.terms(text))
+
+    def tokens_and_terms(self, text: str) -> tuple[list[str], frozenset[str]]:
+        """The tokens of `text` and its distinct terms (one tokenisation for both)."""
+        toks = TOKEN_RE.findall(text)
+        try:
+            return toks, frozenset(chain.from_iterable(map(self._cache.__getitem__, toks)))
+        except KeyError:
+            return toks, frozenset(self.terms(text))
 
     def token_terms(self, token: str) -> tuple[str, ...]:
         """Terms for one token: the whole form first, then parts of joined forms."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.analysis import Analyzer, analyzer, fold
+from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all
 from bot.confidence import confidence, features
 from bot.evidence import evidence, strength
 from bot.index import BM25Index
@@ -252,7 +252,8 @@ def read_passage(
     asked = _asked(question.text, tuple(question.focus), tuple(groups), tuple(weights))
     question_words, question_terms = asked.words, asked.terms
     # which query groups each sentence matches, and how surely (translations)
-    sure = [asked.matches(terms) for terms in view.terms]
+    matches = asked.matches
+    sure = [matches(terms) for terms in view.terms]
     hits = [frozenset(found) for found in sure]
     everywhere = frozenset().union(*hits)
     trust = {k: max(found.get(k, 0.0) for found in sure) for k in everywhere}
@@ -261,48 +262,63 @@ def read_passage(
     words_found = asked.count(everywhere, trust) / (asked.count_all or 1.0)
     evidences = []
     strengths = []
-    for text, raw in zip(sentences, _evidence(passage, question.kind), strict=True):
+    kind = question.kind
+    for text, raw in zip(sentences, _evidence(passage, kind), strict=True):
         found = [s for s in raw
-                 if not _echoes(text[s.start:s.end], question_words, question_terms, lang)]
+                 if not _echoes(text[s.start:s.end], question_words, question_terms, lang)
+                 ] if raw else []
         evidences.append(found)
-        strengths.append(strength(question.kind, text, found))
-    bonus = EVIDENCE_BONUS.get(question.kind, 0.0)
+        strengths.append(strength(kind, text, found))
+    bonus = EVIDENCE_BONUS.get(kind, 0.0)
     # Word pairs of the question, stop words included, seen again in a sentence: the
     # relation ("vor Manning", "in Kursk") as well as the words.
     pairs = asked.pairs
-    sentence_pairs = [len(pairs & p) / len(pairs) if pairs else 0.0 for p in view.pairs]
+    sentence_pairs = ([len(pairs & p) / len(pairs) for p in view.pairs] if pairs
+                      else [0.0] * len(sentences))
     # Words found in only one sentence of the passage point at that sentence more
     # than the passage's topic words, which recur in many of its sentences.
     n = len(sentences)
     spread = [sum(1 for h in hits if k in h) for k in range(len(groups))]
-    local = [w * math.log((n + 1) / (sf + 0.5)) / math.log((n + 1) / 1.5) if sf else 0.0
+    scale = math.log((n + 1) / 1.5)
+    local = [w * math.log((n + 1) / (sf + 0.5)) / scale if sf else 0.0
              for w, sf in zip(weights, spread, strict=True)]
-    pointed = WordWeights(groups, local)
-    content = [terms - question_terms for terms in view.terms]
+    pointed = asked.weigh.reweighed(local)
+    terms = view.terms
+    novel = [len(t.difference(question_terms)) for t in terms]
     # the same sets of matched groups come back in many windows: weigh each set once
     weighed: dict[frozenset[int], tuple[float, float]] = {}
     windows: list[Window] = []
     best_single = -1.0  # passages are ranked by their best sentence (or costlier window)
+    lengths = view.lengths
     for i in range(n):
         for j in range(i, min(i + WINDOW, n)):
-            words = view.lengths[i] if i == j else sum(view.lengths[i:j + 1])
-            if j > i and words > MAX_QUOTE_WORDS:
-                break
-            matched = hits[i] if i == j else hits[i] | hits[j]
+            if i == j:
+                words = lengths[i]
+                matched = hits[i]
+                ev = strengths[i]
+                pair = sentence_pairs[i]
+                size = len(terms[i])
+                fresh = novel[i]
+            else:
+                words = sum(lengths[i:j + 1])
+                if words > MAX_QUOTE_WORDS:
+                    break
+                matched = hits[i] | hits[j]
+                ev = max(strengths[i:j + 1])
+                pair = max(sentence_pairs[i:j + 1])
+                both = terms[i] | terms[j]
+                size = len(both)
+                fresh = len(both.difference(question_terms))
             known = weighed.get(matched)
             if known is None:
                 known = weighed[matched] = (weigh(matched, trust) / total,
                                             pointed(matched) / total)
             cov, aimed = known
-            ev = strengths[i] if i == j else max(strengths[i:j + 1])
-            pair = sentence_pairs[i] if i == j else max(sentence_pairs[i:j + 1])
             score = cov + LOCAL_WEIGHT * aimed + bonus * ev + PAIR_WEIGHT * pair
             ranked = score - RANK_WINDOW_COST * (j - i)
             if ranked > best_single:
                 best_single = ranked
-            size = len(view.terms[i]) if i == j else len(view.terms[i] | view.terms[j])
-            novel = len(content[i]) if i == j else len(content[i] | content[j])
-            values = (cov, aimed, ev, pair, float(j > i), math.log1p(words), novel / (size or 1),
+            values = (cov, aimed, ev, pair, float(j > i), math.log1p(words), fresh / (size or 1),
                       float(i == 0))
             windows.append(Window(i, j, cov, values, _quote_score(values)))
     return Reading(coverage, words_found, best_single, windows, evidences)
@@ -313,7 +329,7 @@ class _Asked:
     """What reading a passage needs of the question, worked out once for all passages."""
 
     words: set[str]  # the question's focus words, folded
-    terms: set[str]  # every term of every group
+    terms: frozenset[str]  # every term of every group
     by_term: dict[str, tuple[tuple[int, float], ...]]  # term -> (group, trust) pairs
     weigh: WordWeights
     count: WordWeights  # every word weighing 1
@@ -325,8 +341,8 @@ class _Asked:
         terms among them (QueryGroup.trust; 1 for groups without), groups at 0 left out."""
         found: dict[int, float] = {}
         by_term = self.by_term
-        for term in terms:
-            for k, trust in by_term.get(term, ()):
+        for term in self.terms.intersection(terms):
+            for k, trust in by_term[term]:
                 if trust > found.get(k, 0.0):
                     found[k] = trust
         return found
@@ -342,11 +358,12 @@ def _asked(
         trusts = group.trust or (1.0,) * len(group.terms)
         for term, trust in zip(group.terms, trusts, strict=True):
             by_term.setdefault(term, []).append((k, trust))
-    count = WordWeights(listed, [1.0] * len(groups))
+    weigh = WordWeights(listed, list(weights))
+    count = weigh.reweighed([1.0] * len(groups))
     return _Asked(
-        words={fold(w) for w in focus}, terms={t for g in groups for t in g.terms},
+        words={fold(w) for w in focus}, terms=frozenset(by_term),
         by_term={t: tuple(v) for t, v in by_term.items()},
-        weigh=WordWeights(listed, list(weights)), count=count,
+        weigh=weigh, count=count,
         count_all=count(frozenset(range(len(groups)))), pairs=frozenset(_pairs(text)),
     )
 
@@ -360,16 +377,25 @@ class WordWeights:
     count the same word three times).
     """
 
-    def __init__(self, groups: list[QueryGroup], weights: list[float]) -> None:
-        words: dict[str, list[int]] = {}
-        for k, group in enumerate(groups):
-            words.setdefault(group.word, []).append(k)
+    def __init__(self, groups: list[QueryGroup], weights: list[float],
+                 _layout: list[tuple[list[int], list[int], list[int]]] | None = None) -> None:
+        if _layout is None:
+            words: dict[str, list[int]] = {}
+            for k, group in enumerate(groups):
+                words.setdefault(group.word, []).append(k)
+            _layout = [([k for k in members if not groups[k].part],
+                        [k for k in members if groups[k].part], members)
+                       for members in words.values()]
+        self._layout = _layout
         self._words = []
-        for members in words.values():
-            whole = [k for k in members if not groups[k].part]
-            parts = [(k, weights[k]) for k in members if groups[k].part]
+        for whole, part_ids, members in _layout:
+            parts = [(k, weights[k]) for k in part_ids]
             part_sum = sum(w for _, w in parts)
             self._words.append((max(weights[k] for k in members), whole, parts, part_sum))
+
+    def reweighed(self, weights: list[float]) -> WordWeights:
+        """The same question's words with other weights per group."""
+        return WordWeights([], weights, self._layout)
 
     def __call__(self, matched: frozenset[int], trust: dict[int, float] | None = None) -> float:
         sure = trust or {}
@@ -404,11 +430,13 @@ def _view(passage: Passage) -> _View:
     texts = passage.sentence_texts() or [passage.text]
     # The section heading is context for every sentence under it ("Russland dementiert").
     heading = frozenset(lang.terms(passage.section)) if passage.section else frozenset()
+    analysed = [lang.tokens_and_terms(t) for t in texts]
     return _View(
         texts=texts,
-        terms=[lang.term_set(t) | heading if heading else lang.term_set(t) for t in texts],
+        terms=[terms | heading for _, terms in analysed] if heading
+        else [terms for _, terms in analysed],
         lengths=[len(t.split()) for t in texts],
-        pairs=[frozenset(_pairs(t)) for t in texts],
+        pairs=[frozenset(itertools.pairwise(fold_all(toks))) for toks, _ in analysed],
     )
 
 
@@ -432,16 +460,11 @@ def _quote_span(passage: Passage, i: int, kind: str) -> Span:
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
-    """Pairs of consecutive words, folded (analysis.fold)."""
-    folded = text.casefold()
-    if len(folded) == len(text):  # folded letter by letter: the same words, folded
-        words = [w if w.isascii() else fold(w) for w in _WORD_RE.findall(folded)]
-    else:
-        words = [fold(w) for w in _WORD_RE.findall(text)]
-    return set(itertools.pairwise(words))
+    """Pairs of consecutive tokens (analysis.tokens), folded (analysis.fold)."""
+    return set(itertools.pairwise(fold_all(TOKEN_RE.findall(text))))
 
 
-def _echoes(span: str, words: set[str], terms: set[str], lang: Analyzer) -> bool:
+def _echoes(span: str, words: set[str], terms: frozenset[str], lang: Analyzer) -> bool:
     """Is an evidence span only words of the question (so it cannot be the answer)?"""
     if fold(span) in words:
         return True

@@ -215,6 +215,8 @@ class Engine:
                 and (offset > 0 or c.rank_score >= RELATIVE_CUT * best)
             ]
             for c in page:
+                if len(snippets) >= offset + top:
+                    break
                 snippet = self._snippet(c)
                 if snippet.quote in seen:
                     continue

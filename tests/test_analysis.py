@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from bot.analysis import Analyzer, analyzer, fold, normalise_number
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all, normalise_number
 from bot.compounds import split_compound
 
 
@@ -88,6 +92,33 @@ def test_possessive(en: Analyzer) -> None:
 
 def test_fold_keeps_umlauts_strips_other_accents() -> None:
     assert fold("Café Müller") == "cafe müller"
+    assert fold("STRASSE Straße São İstanbul A\u0308rger naïve") == (
+        "strasse strasse sao istanbul ärger naive")
+
+
+def _fold_by_character(text: str) -> str:
+    """fold() spelt out: case-fold, compose, then each character without its accents."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text.casefold()):
+        if ch in "äöü":
+            out.append(ch)
+        else:
+            out.extend(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return "".join(out)
+
+
+_LETTERS = st.text(st.sampled_from("aeoußÄÖÜäöüéÉèçñÅøİıǅﬁ\u0301\u0308 -.,'1Zz"), max_size=40)
+
+
+@given(_LETTERS)
+def test_fold_equals_folding_each_character(text: str) -> None:
+    assert fold(text) == _fold_by_character(text)
+
+
+@given(_LETTERS)
+def test_fold_all_folds_each_token(text: str) -> None:
+    tokens = TOKEN_RE.findall(text)
+    assert fold_all(tokens) == [fold(t) for t in tokens]
 
 
 def test_unknown_language_is_refused() -> None:
