@@ -185,6 +185,8 @@ def test_parallel_build_equals_single_process(monkeypatch: pytest.MonkeyPatch) -
         assert index.vocab == other.vocab
         assert np.array_equal(index.doc_ids, other.doc_ids)
         assert np.array_equal(index.tfs, other.tfs)
+        assert np.array_equal(index.get_scores(["minist", "kursk"]),
+                              other.get_scores(["minist", "kursk"]))  # document lengths too
     assert [single.passage(n) for n in range(single.n_passages)] == [
         double.passage(n) for n in range(double.n_passages)]
 
