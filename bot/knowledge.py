@@ -197,7 +197,7 @@ def _article(data: dict[str, Any], file: Path, line_of: Any, kind: str) -> Artic
     if not isinstance(art_id, str | int) or not str(art_id).strip():
         raise fail("id", "missing or empty `id`", "add `id: some-unique-name`")
     art_id = str(art_id).strip()
-    if any(c.isspace() for c in art_id) or "#" in art_id:
+    if "#" in art_id or len(art_id.split(None, 1)) > 1:
         raise fail("id", f"`id` {art_id!r} contains spaces or '#'",
                    "use letters, digits, '-', '_' or '.' in ids")
     title = data.get("title")
@@ -214,9 +214,7 @@ def _article(data: dict[str, Any], file: Path, line_of: Any, kind: str) -> Artic
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
             raise fail("text", "missing or empty `text`", 'add "text": "the article body"')
-        paragraphs = tuple(
-            Paragraph(p.strip()) for p in _split_paragraphs(text) if p.strip()
-        )
+        paragraphs = tuple([Paragraph(p) for p in map(str.strip, _split_paragraphs(text)) if p])
 
     language = data.get("language")
     if language is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -107,12 +108,18 @@ def _fold_by_character(text: str) -> str:
     return "".join(out)
 
 
-_LETTERS = st.text(st.sampled_from("aeoußÄÖÜäöüéÉèçñÅøİıǅﬁ\u0301\u0308 -.,'1Zz"), max_size=40)
+_LETTERS = st.text(st.sampled_from("aeoußÄÖÜäöüéÉèçñÅøİıǅﬁ\u0301\u0308 -‐’.,'19Zz_²"), max_size=40)
 
 
 @given(_LETTERS)
 def test_fold_equals_folding_each_character(text: str) -> None:
     assert fold(text) == _fold_by_character(text)
+
+
+@given(_LETTERS)
+def test_tokens_are_those_of_the_plain_pattern(text: str) -> None:
+    plain = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-‐‑'’]\w+)*")
+    assert TOKEN_RE.findall(text) == plain.findall(text)
 
 
 @given(_LETTERS)
