@@ -168,10 +168,10 @@ class Analyzer:
             return ()
         if folded.isdigit():
             return (folded,)
-        lemma = self.lemma(word)
-        if fold(lemma) in self._stops:
+        lemma = fold(self.lemma(word))
+        if lemma in self._stops:
             return ()  # "wurde" -> "werden", "hatte" -> "haben"
-        out = [str(self._stemmer.stemWord(fold(lemma)))]
+        out: list[str] = [self._stemmer.stemWord(lemma)]
         if self.language == "de" and word.islower() and _PLACE_ADJECTIVE_RE.search(folded):
             # Adjectives of place names: nordkoreanisch -> Nordkorea, kubanisch -> Kuba
             place = folded[: folded.rindex("anisch") + 1]

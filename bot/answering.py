@@ -473,7 +473,7 @@ def _echoes(span: str, words: set[str], terms: frozenset[str], lang: Analyzer) -
     return bool(content) and all(terms.intersection(lang.token_terms(t)) for t in content)
 
 
-_WORD_RE = re.compile(r"\w+(?:[-‐‑'’]\w+)*")
+_WORD_RE = re.compile(r"\w++(?:[-‐‑'’]\w++)*+")  # possessive: nothing to give back
 
 
 def _term_spans(passage: Passage, quote: Span, wanted: frozenset[str]) -> tuple[Span, ...]:
