@@ -18,11 +18,19 @@ def pieces(text: str, language: str) -> list[tuple[int, int, list[Span] | None]]
     them all. Longer paragraphs are split between sentences; their sentence spans are
     relative to the passage.
     """
-    if (len(text.split()) <= MAX_WORDS and text[:1].strip() and text[-1:].strip()):
+    if _at_most_max_words(text) and text[:1].strip() and text[-1:].strip():
         return [(0, len(text), None)]
     spans = split_sentences(text, language)
     return [(start, end, [Span(s.start - start, s.end - start) for s in chunk])
             for start, end, chunk in _chunks(text, spans)]
+
+
+def _at_most_max_words(text: str) -> bool:
+    """len(text.split()) <= MAX_WORDS, without splitting most paragraphs: in a printable
+    text the only whitespace is the ASCII space, and n spaces separate at most n + 1 words."""
+    if text.count(" ") < MAX_WORDS and text.isprintable():
+        return True
+    return len(text.split()) <= MAX_WORDS
 
 
 def passages_of(article: Article) -> Iterator[Passage]:

@@ -394,7 +394,7 @@ def build_segment(
     _WORK = list(articles)
     for language in sorted({a.language for a in articles}):
         analyzer(language).load_data()  # once, before the fork: the workers share it
-    chunks = workers * 4
+    chunks = workers * 8  # small enough that no worker waits long for the last one
     cuts = [len(articles) * i // chunks for i in range(chunks + 1)]
     bounds = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
     seg = Segment()
@@ -424,7 +424,7 @@ def build_segment(
             jobs: list[tuple[str, list[str]]] = []
             for language, ids in known.items():
                 words = list(ids)
-                step = max(1, len(words) // (workers * 4) + 1)
+                step = max(1, len(words) // (workers * 8) + 1)
                 jobs.extend((language, words[k:k + step]) for k in range(0, len(words), step))
             pending = pool.map_async(_analyse_words, jobs)
             # the parent has the texts (cheaper to encode them here than to send them),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from bot.sentences import split_sentences
 
 
@@ -59,3 +62,21 @@ def test_spans_are_verbatim_and_cover_all_words() -> None:
 def test_empty_text() -> None:
     assert sentences("") == []
     assert sentences("   ") == []
+
+
+_SPACED = st.text(st.sampled_from(["w", "ä", "–", " ", "\n", "\t", "\u00a0", "\u2003", "\x1c"]),
+                  max_size=300)
+
+
+@given(_SPACED)
+@example("w\n" * 130)
+@example("w\u00a0" * 121)
+@example("w " * 119 + "w")
+def test_a_paragraph_of_at_most_max_words_is_one_passage(text: str) -> None:
+    from bot.passages import MAX_WORDS, _at_most_max_words, pieces
+
+    assert _at_most_max_words(text) == (len(text.split()) <= MAX_WORDS)
+    one = " ".join(["Wort"] * MAX_WORDS) + "."
+    assert pieces(one, "de") == [(0, len(one), None)]
+    longer = one.replace("Wort.", "Wort Wort. Noch ein Satz.")
+    assert len(pieces(longer, "de")) == 2
