@@ -127,15 +127,6 @@ class Analyzer:
             out.extend(got)
         return out
 
-    def term_set(self, text: str) -> frozenset[str]:
-        """The distinct terms of `text` (frozenset(terms(text)), faster when its tokens
-        were all seen before)."""
-        try:
-            return frozenset(chain.from_iterable(map(self._cache.__getitem__,
-                                                     TOKEN_RE.findall(text))))
-        except KeyError:
-            return frozenset(self.terms(text))
-
     def tokens_and_terms(self, text: str) -> tuple[list[str], frozenset[str]]:
         """The tokens of `text` and its distinct terms (one tokenisation for both)."""
         toks = TOKEN_RE.findall(text)
