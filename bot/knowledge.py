@@ -12,8 +12,10 @@ good articles are still returned.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,34 +146,56 @@ def load_yaml(file: Path) -> Article:
 
 def load_jsonl(file: Path) -> list[tuple[Article | KnowledgeError, int]]:
     """Articles of a JSON Lines file, each with its line number, errors in their place."""
-    out: list[tuple[Article | KnowledgeError, int]] = []
     try:
         fh = file.open(encoding="utf-8")
     except OSError as err:
         raise KnowledgeError(str(file), f"cannot read it ({err.strerror})",
                              "check the path and its permissions") from None
     with fh:
-        try:
-            for number, raw in enumerate(fh, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    data = json.loads(raw)
-                except json.JSONDecodeError as err:
-                    out.append((KnowledgeError(str(file), f"invalid JSON ({err.msg})",
-                                               "write one JSON object per line", number), number))
-                    continue
-                if not isinstance(data, dict):
-                    out.append((KnowledgeError(str(file), "the line is not a JSON object",
-                                               "write one JSON object per line", number), number))
-                    continue
-                try:
-                    out.append((_article(data, file, lambda _key, n=number: n, "jsonl"), number))
-                except KnowledgeError as err:
-                    out.append((err, number))
-        except UnicodeDecodeError as err:
-            raise KnowledgeError(str(file), f"not UTF-8 text ({err.reason})",
-                                 "save the file as UTF-8") from None
+        return _jsonl_lines(file, enumerate(fh, start=1))
+
+
+def load_jsonl_part(
+    file: Path, start: int, end: int, first_line: int,
+) -> list[tuple[Article | KnowledgeError, int]]:
+    """Like load_jsonl, for the lines between byte offsets `start` and `end` (both at
+    the start of a line), the first of them numbered `first_line`."""
+    try:
+        with file.open("rb") as raw:
+            raw.seek(start)
+            data = raw.read(end - start)
+    except OSError as err:
+        raise KnowledgeError(str(file), f"cannot read it ({err.strerror})",
+                             "check the path and its permissions") from None
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    return _jsonl_lines(file, enumerate(lines, start=first_line))
+
+
+def _jsonl_lines(
+    file: Path, lines: Iterable[tuple[int, str]],
+) -> list[tuple[Article | KnowledgeError, int]]:
+    out: list[tuple[Article | KnowledgeError, int]] = []
+    try:
+        for number, raw in lines:
+            if not raw.strip():
+                continue
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError as err:
+                out.append((KnowledgeError(str(file), f"invalid JSON ({err.msg})",
+                                           "write one JSON object per line", number), number))
+                continue
+            if not isinstance(data, dict):
+                out.append((KnowledgeError(str(file), "the line is not a JSON object",
+                                           "write one JSON object per line", number), number))
+                continue
+            try:
+                out.append((_article(data, file, lambda _key, n=number: n, "jsonl"), number))
+            except KnowledgeError as err:
+                out.append((err, number))
+    except UnicodeDecodeError as err:
+        raise KnowledgeError(str(file), f"not UTF-8 text ({err.reason})",
+                             "save the file as UTF-8") from None
     return out
 
 

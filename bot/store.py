@@ -53,7 +53,14 @@ import numpy.typing as npt
 from bot.analysis import TOKEN_RE, analyzer
 from bot.errors import KnowledgeError
 from bot.index import BM25Index
-from bot.knowledge import knowledge_files, load, load_jsonl, load_yaml
+from bot.knowledge import (
+    KnowledgeBase,
+    knowledge_files,
+    load,
+    load_jsonl,
+    load_jsonl_part,
+    load_yaml,
+)
 from bot.models import Article, Paragraph, Passage, Span
 from bot.passages import pieces
 from bot.sentences import split_sentences
@@ -63,6 +70,7 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 INDEX_DIRNAME = ".newsbot-index"
 PARALLEL_MIN = 20_000  # passages; fewer are analysed in this process
+PARALLEL_BYTES = 20_000_000  # JSON Lines; larger ones are parsed by the workers too
 # Articles added to a saved index go into a segment folder of their own (fast: nothing
 # of the index is rewritten) while all segments hold at most this share of its
 # passages and there are fewer than MAX_SEGMENTS; past that, everything is merged.
@@ -374,8 +382,87 @@ def _empty_postings() -> Postings:
 _WORK: list[Article] = []
 
 
-def _scan_range(bounds: tuple[int, int]) -> tuple[Segment, dict[str, Tokens]]:
-    return _scan(_WORK[bounds[0]:bounds[1]])  # texts are encoded in the parent
+def _scan_range(bounds: tuple[int, int]) -> _Scanned:
+    seg, scans = _scan(_WORK[bounds[0]:bounds[1]])  # texts are encoded in the parent
+    return seg, scans, [], []
+
+
+# What a worker gives back for one job: the segment part and its tokens, with the
+# errors and article ids (with line numbers) of the lines it parsed, if it parsed any.
+# (Errors as plain dicts: an exception whose arguments are not those of its __init__
+# cannot be unpickled, and the pool would wait for the result forever.)
+_Scanned = tuple[Segment, dict[str, "Tokens"], list[dict[str, Any]], list[str]]
+_FileJob = tuple[str, int, int, int]  # path, byte range of whole lines, first line number
+
+
+def _load_scan(job: _FileJob) -> _Scanned | None:
+    """Parse and scan a byte range of a JSON Lines file (or a whole YAML file, when the
+    range is empty); None when the file is unreadable as a whole (the caller falls back
+    to loading everything in the parent, which reports it)."""
+    path, start, end, first = job
+    try:
+        items = (load_jsonl_part(Path(path), start, end, first) if end > start
+                 else [(load_yaml(Path(path)), 0)])
+    except KnowledgeError:
+        return None
+    articles = [item for item, _ in items if isinstance(item, Article)]
+    seg, scans = _scan(articles)
+    seg.para_text = [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
+    errors = [item for item, _ in items if isinstance(item, KnowledgeError)]
+    return seg, scans, _errors_to_json(errors), [a.id for a in articles]
+
+
+def _file_jobs(files: list[Path], chunks: int) -> list[_FileJob] | None:
+    """Jobs that parse the knowledge files in the workers, in file order, or None when
+    the JSON Lines are too small to gain from it or use carriage returns (line numbers
+    are counted by line feeds here)."""
+    sizes = {f: f.stat().st_size for f in files}
+    total = sum(size for f, size in sizes.items() if f.suffix == ".jsonl")
+    if total < PARALLEL_BYTES:
+        return None
+    jobs: list[_FileJob] = []
+    for file in files:
+        if file.suffix != ".jsonl":
+            jobs.append((str(file), 0, 0, 0))
+            continue
+        with file.open("rb") as fh:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if sizes[file] else b""
+        try:
+            if data.find(b"\r") >= 0:
+                return None
+            step = max(1, total // chunks)
+            start, line = 0, 1
+            while start < len(data):
+                cut = data.find(b"\n", min(start + step, len(data) - 1))
+                end = len(data) if cut < 0 else cut + 1
+                jobs.append((str(file), start, end, line))
+                line += data[start:end].count(b"\n")
+                start = end
+        finally:
+            if isinstance(data, mmap.mmap):
+                data.close()
+    return jobs
+
+
+def load_and_build(
+    root: Path, progress: Progress | None = None, workers: int | None = None,
+) -> tuple[KnowledgeBase, Segment]:
+    """load(root) and build_segment() of its articles. Large JSON Lines are parsed by
+    the worker processes, each a range of lines, so the articles never pass through
+    this process (it only gets their errors and ids); when two share an id or a file
+    cannot be read as a whole, everything is loaded here instead (load() says which)."""
+    workers = workers or min(os.cpu_count() or 1, 8)
+    files = knowledge_files(root) if root.exists() else []
+    jobs = (_file_jobs(files, workers * 8)
+            if workers >= 2 and sys.platform != "win32" else None)
+    if jobs:
+        built = _in_workers(_load_scan, jobs, workers, progress)
+        if built is not None:
+            seg, errors, ids = built
+            if len(set(ids)) == len(ids):
+                return KnowledgeBase(errors=errors, files=files), seg
+    kb = load(root)
+    return kb, build_segment(kb.articles, progress, workers)
 
 
 def build_segment(
@@ -397,7 +484,25 @@ def build_segment(
     chunks = workers * 8  # small enough that no worker waits long for the last one
     cuts = [len(articles) * i // chunks for i in range(chunks + 1)]
     bounds = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
+    try:
+        built = _in_workers(_scan_range, bounds, workers, progress, articles)
+    finally:
+        _WORK = []
+    assert built is not None  # _scan_range always gives a part
+    return built[0]
+
+
+def _in_workers(
+    scan: Callable[[Any], _Scanned | None], jobs: Sequence[Any], workers: int,
+    progress: Progress | None, articles: Sequence[Article] | None = None,
+) -> tuple[Segment, list[KnowledgeError], list[str]] | None:
+    """Run `scan` over the jobs in worker processes, in order, join the parts, have each
+    distinct token analysed once, then make the postings; None if a job gave None.
+    The texts of `articles` are encoded here while the workers analyse (they were
+    not sent back); without them, the jobs send their texts."""
     seg = Segment()
+    errors: list[KnowledgeError] = []
+    ids: list[str] = []
     known: dict[str, dict[str, int]] = {}
     streams: dict[str, list[I32]] = {}
     counts: dict[str, list[I64]] = {}
@@ -407,41 +512,48 @@ def build_segment(
     clock = _Clock()
     try:
         with ctx.Pool(workers, initializer=gc.disable) as pool:
-            for part, scans in pool.imap(_scan_range, bounds):
+            for got in pool.imap(scan, jobs):
+                if got is None:
+                    return None
+                part, scans, part_errors, part_ids = got
+                errors.extend(_errors_from_json(part_errors))
+                ids.extend(part_ids)
                 shift = len(seg.pass_para)
                 _extend(seg, part)
-                for language, scan in scans.items():
-                    ids = known.setdefault(language, {})
-                    remap = np.fromiter((ids.setdefault(w, len(ids)) for w in scan.words),
-                                        dtype=np.int32, count=len(scan.words))
-                    streams.setdefault(language, []).append(remap[np.asarray(scan.stream)])
-                    counts.setdefault(language, []).append(np.asarray(scan.counts, np.int64))
+                for language, scanned in scans.items():
+                    numbers = known.setdefault(language, {})
+                    remap = np.fromiter((numbers.setdefault(w, len(numbers))
+                                         for w in scanned.words),
+                                        dtype=np.int32, count=len(scanned.words))
+                    streams.setdefault(language, []).append(remap[np.asarray(scanned.stream)])
+                    counts.setdefault(language, []).append(
+                        np.asarray(scanned.counts, np.int64))
                     members.setdefault(language, []).append(
-                        np.asarray(scan.members, dtype=np.int32) + shift)
+                        np.asarray(scanned.members, dtype=np.int32) + shift)
                 if progress is not None:
                     progress(len(part.pass_para))
             clock.lap("passages and tokens")
-            jobs: list[tuple[str, list[str]]] = []
-            for language, ids in known.items():
-                words = list(ids)
+            tasks: list[tuple[str, list[str]]] = []
+            for language, numbers in known.items():
+                words = list(numbers)
                 step = max(1, len(words) // (workers * 8) + 1)
-                jobs.extend((language, words[k:k + step]) for k in range(0, len(words), step))
-            pending = pool.map_async(_analyse_words, jobs)
-            # the parent has the texts (cheaper to encode them here than to send them),
-            # and nothing else to do while the workers analyse
-            seg.para_text = [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
+                tasks.extend((language, words[k:k + step]) for k in range(0, len(words), step))
+            pending = pool.map_async(_analyse_words, tasks)
+            if articles is not None:
+                # the parent has the texts (cheaper to encode them here than to send
+                # them), and nothing else to do while the workers analyse
+                seg.para_text = [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
             results = pending.get()
-            clock.lap(f"analysis of {sum(len(w) for _, w in jobs)} distinct tokens")
+            clock.lap(f"analysis of {sum(len(w) for _, w in tasks)} distinct tokens")
     finally:
-        _WORK = []
         gc.unfreeze()
-    for language, ids in known.items():
-        analysed = [t for (lang, _), got in zip(jobs, results, strict=True)
+    for language, numbers in known.items():
+        analysed = [t for (lang, _), got in zip(tasks, results, strict=True)
                     if lang == language for t in got]
-        _index(seg, language, list(ids), analysed, np.concatenate(streams[language]),
+        _index(seg, language, list(numbers), analysed, np.concatenate(streams[language]),
                np.concatenate(counts[language]), np.concatenate(members[language]))
     clock.lap("postings")
-    return seg
+    return seg, errors, ids
 
 
 class _Clock:
@@ -1058,10 +1170,9 @@ def open_or_build(
             break
     target = next((d for d in candidates if _writable(d)), None)
     with _collector_paused():
-        kb = load(root)
         for directory in candidates if not rebuild else []:
             _reuse_analysis(directory, fingerprint)
-        seg = build_segment(kb.articles, progress)
+        kb, seg = load_and_build(root, progress)
     manifest = {
         "fingerprint": fingerprint, "knowledge": str(root),
         "files": {_rel(root, f): file_info(f) for f in kb.files},

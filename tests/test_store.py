@@ -191,6 +191,50 @@ def test_parallel_build_equals_single_process(monkeypatch: pytest.MonkeyPatch) -
         double.passage(n) for n in range(double.n_passages)]
 
 
+def _knowledge_with_errors(root: Path, extra: list[str], newline: str = "\n") -> None:
+    root.mkdir()
+    lines = [json.dumps({"id": f"a{i}", "title": "Bericht", "language": "de",
+                         "text": f"Der Minister Nummer {i} besuchte Kursk.\n\n"
+                                 f"Er sprach über {i % 7} Granaten."}) for i in range(40)]
+    lines[5] = "{not json"
+    lines[9] = "[1, 2]"
+    lines[13] = json.dumps({"id": "bad id", "title": "x", "text": "y"})
+    lines.insert(20, "")
+    (root / "a.jsonl").write_bytes(newline.join(lines + extra).encode() + b"\n")
+    (root / "b.yaml").write_text(
+        "id: y1\ntitle: Y\nlanguage: de\nbody:\n  - Ein Absatz über Kursk.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", ["clean", "duplicate id", "carriage returns"])
+def test_workers_parse_json_lines_as_load_does(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "kb"
+    again = json.dumps({"id": "a3", "title": "T", "text": "Noch einmal."})
+    extra = [again] if case == "duplicate id" else []
+    _knowledge_with_errors(root, extra, "\r\n" if case == "carriage returns" else "\n")
+    ref = load(root)
+    single = store.memory_store(store.build_segment(ref.articles, workers=1))
+    monkeypatch.setattr(store, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(store, "PARALLEL_MIN", 1)
+    kb, seg = store.load_and_build(root, workers=2)  # ranges of a few lines each
+    double = store.memory_store(seg)
+    assert [(e.path, e.problem, e.line) for e in kb.errors] == [
+        (e.path, e.problem, e.line) for e in ref.errors]
+    assert [e.line for e in kb.errors][:3] == [6, 10, 14]
+    assert len(kb.errors) == 4 if case == "duplicate id" else 3
+    assert kb.files == ref.files
+    assert double.n_articles == single.n_articles == 38
+    assert [double.article(n) for n in range(38)] == [single.article(n) for n in range(38)]
+    assert [double.passage(n) for n in range(single.n_passages)] == [
+        single.passage(n) for n in range(single.n_passages)]
+    index, other = single.indexes["de"], double.indexes["de"]
+    assert index.vocab == other.vocab
+    assert np.array_equal(index.doc_ids, other.doc_ids)
+    assert np.array_equal(index.get_scores(["kursk", "granat"]),
+                          other.get_scores(["kursk", "granat"]))
+
+
 def load_text(number: int, text: str) -> list[store.Article]:
     from bot.knowledge import _article
 
