@@ -199,6 +199,11 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
     return seg, scans
 
 
+def _texts(articles: Sequence[Article]) -> list[bytes]:
+    """The articles' paragraph texts, encoded, in order (Segment.para_text)."""
+    return [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
+
+
 def _analyse_words(job: tuple[str, list[str]]) -> list[tuple[str, ...]]:
     """The terms of each token."""
     language, words = job
@@ -276,7 +281,7 @@ def _stream_postings(terms: _TokenTerms, stream: I32, counts: I64, members: I32)
 def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> Segment:
     """Passages, sentences and postings of `articles`, in this process."""
     seg, scans = _scan(articles)
-    seg.para_text = [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
+    seg.para_text = _texts(articles)
     for language, scan in scans.items():
         _index(seg, language, scan.words, _analyse_words((language, scan.words)),
                np.asarray(scan.stream, dtype=np.int64), np.asarray(scan.counts, dtype=np.int64),
@@ -407,7 +412,7 @@ def _load_scan(job: _FileJob) -> _Scanned | None:
         return None
     articles = [item for item, _ in items if isinstance(item, Article)]
     seg, scans = _scan(articles)
-    seg.para_text = [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
+    seg.para_text = _texts(articles)
     errors = [item for item, _ in items if isinstance(item, KnowledgeError)]
     return seg, scans, _errors_to_json(errors), [a.id for a in articles]
 
@@ -421,6 +426,7 @@ def _file_jobs(files: list[Path], chunks: int) -> list[_FileJob] | None:
     if total < PARALLEL_BYTES:
         return None
     jobs: list[_FileJob] = []
+    step = max(1, total // chunks)
     for file in files:
         if file.suffix != ".jsonl":
             jobs.append((str(file), 0, 0, 0))
@@ -430,7 +436,6 @@ def _file_jobs(files: list[Path], chunks: int) -> list[_FileJob] | None:
         try:
             if data.find(b"\r") >= 0:
                 return None
-            step = max(1, total // chunks)
             start, line = 0, 1
             while start < len(data):
                 cut = data.find(b"\n", min(start + step, len(data) - 1))
@@ -542,7 +547,7 @@ def _in_workers(
             if articles is not None:
                 # the parent has the texts (cheaper to encode them here than to send
                 # them), and nothing else to do while the workers analyse
-                seg.para_text = [p.text.encode("utf-8") for a in articles for p in a.paragraphs]
+                seg.para_text = _texts(articles)
             results = pending.get()
             clock.lap(f"analysis of {sum(len(w) for _, w in tasks)} distinct tokens")
     finally:
