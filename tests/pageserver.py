@@ -5,12 +5,21 @@ Serves ``tests/pages/*.html`` and these paths:
 ``/huge`` (a 20 MB body with Content-Length), ``/huge-chunked`` (no length),
 ``/slow`` (headers after 3 s), ``/trickle`` (a byte every 0.2 s), ``/report.pdf``,
 ``/missing`` (404). Every request's path and User-Agent are recorded in `requests`.
+
+Hostile answers (issue 12): ``/bomb`` (1.8 KB of ``Content-Encoding: gzip, gzip`` that
+inflate to 1 GiB), ``/encoded/CODINGS/PAGE`` (a saved page compressed with each coding of
+the comma-separated list in turn: gzip, deflate, rawdeflate, or any name to send as is),
+``/slow-headers`` (a header byte every 0.2 s for 40 s), ``/big-headers`` (90 KB of
+headers), and ``/claims-gzip`` (a plain page sent as gzip).
 """
 
 from __future__ import annotations
 
+import functools
+import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 PAGES = Path(__file__).parent / "pages"
 HUGE = 20_000_000
+BOMB = 1 << 30  # bytes that /bomb inflates to
 
 
 @dataclass
@@ -26,6 +36,7 @@ class PageServer:
     """The server; use as a context manager."""
 
     requests: list[tuple[str, str]] = field(default_factory=list)
+    header_bytes_sent: int = 0  # by the last /slow-headers answer
     _server: ThreadingHTTPServer | None = None
 
     def __enter__(self) -> PageServer:
@@ -82,6 +93,31 @@ class PageServer:
             _body(req, (PAGES / "bridge-en.html").read_bytes(), "text/html")
         elif path == "/trickle":
             _stream(req, (b"<p>slow</p>" for _ in range(50)), pause=0.2)
+        elif path == "/bomb":
+            _body(req, bomb(), "text/html", encoding="gzip, gzip")
+        elif path.startswith("/encoded/"):
+            _, _, codings, name = path.split("/", 3)
+            data = (PAGES / name).read_bytes()
+            for coding in codings.split(","):
+                data = _compress(data, coding)
+            names = codings.replace("rawdeflate", "deflate").replace(",", ", ")
+            _body(req, data, "text/html; charset=utf-8", encoding=names)
+        elif path == "/slow-headers":
+            req.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+            self.header_bytes_sent = 0
+            for _ in range(200):
+                req.wfile.write(b"x")
+                req.wfile.flush()
+                self.header_bytes_sent += 1
+                time.sleep(0.2)
+            req.wfile.write(b"\r\n\r\n<p>too late</p>")
+        elif path == "/big-headers":
+            req.send_response(200)
+            for n in range(90):
+                req.send_header(f"X-Pad-{n}", "p" * 1000)
+            _body(req, (PAGES / "bridge-en.html").read_bytes(), "text/html", started=True)
+        elif path == "/claims-gzip":
+            _body(req, (PAGES / "bridge-en.html").read_bytes(), "text/html", encoding="gzip")
         elif path == "/report.pdf":
             _body(req, b"%PDF-1.4 not a page", "application/pdf")
         elif (PAGES / path.lstrip("/")).is_file() and path.endswith(".html"):
@@ -97,9 +133,13 @@ def _redirect(req: BaseHTTPRequestHandler, location: str) -> None:
     req.end_headers()
 
 
-def _body(req: BaseHTTPRequestHandler, data: bytes, kind: str, status: int = 200) -> None:
-    req.send_response(status)
+def _body(req: BaseHTTPRequestHandler, data: bytes, kind: str, status: int = 200,
+          encoding: str = "", started: bool = False) -> None:
+    if not started:
+        req.send_response(status)
     req.send_header("Content-Type", kind)
+    if encoding:
+        req.send_header("Content-Encoding", encoding)
     req.send_header("Content-Length", str(len(data)))
     req.end_headers()
     req.wfile.write(data)
@@ -114,3 +154,28 @@ def _stream(req: BaseHTTPRequestHandler, chunks: Any, pause: float = 0.0) -> Non
         req.wfile.flush()
         if pause:
             time.sleep(pause)
+
+
+def _compress(data: bytes, coding: str) -> bytes:
+    wbits = {"gzip": 31, "deflate": 15, "rawdeflate": -15}.get(coding)
+    if wbits is None:
+        return data  # an encoding the client should refuse: sent as it is
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return packer.compress(data) + packer.flush()
+
+
+@functools.cache
+def bomb() -> bytes:
+    """gzip(gzip(BOMB zero bytes)): the inner layer is one deflate piece for 16 MiB of
+    zeros repeated (a full flush makes the pieces alike), so it is made in a second."""
+    block = 1 << 24
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    zeros = bytes(block)
+    piece = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(BOMB // block):
+        crc = zlib.crc32(zeros, crc)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    inner = (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + piece * (BOMB // block) + end
+             + struct.pack("<II", crc, BOMB & 0xFFFFFFFF))
+    return _compress(inner, "gzip")

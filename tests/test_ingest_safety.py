@@ -116,3 +116,22 @@ def test_the_guard_checks_the_address_it_connects_to(monkeypatch: pytest.MonkeyP
 def test_unknown_host_names_fail_clearly() -> None:
     with pytest.raises(UnsafeURLError, match="cannot resolve"):
         safety.check_url("http://no-such-host.invalid/", allow_private=False)
+
+
+@pytest.mark.parametrize(
+    ("address", "problem"),
+    [
+        ("2002:7f00:1::", "loopback"),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::1", "private"),  # 6to4 of 10.0.0.1
+        ("2002:a9fe:a9fe::", "link-local"),  # 6to4 of 169.254.169.254
+        ("64:ff9b::7f00:1", "loopback"),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a00:1", "private"),
+        ("64:ff9b:1::c0a8:101", "local-use NAT64"),  # RFC 8215: for local networks
+        ("::ffff:10.0.0.1", "private"),  # IPv4-mapped
+        ("::127.0.0.1", "loopback"),  # IPv4-compatible (deprecated)
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),  # Teredo, client 127.0.0.1
+    ],
+)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused(address: str, problem: str) -> None:
+    found = safety.address_problem(ipaddress.ip_address(address))
+    assert found is not None and problem in found, found

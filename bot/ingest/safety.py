@@ -4,6 +4,7 @@
 name can resolve to another address a moment later (DNS rebinding), `GuardedBackend` is
 the network backend the fetcher's connections go through: it resolves the host itself,
 checks every address, and connects to the checked address — never to a second lookup.
+Given a `Deadline`, it also bounds connecting and every later socket operation by it.
 """
 
 from __future__ import annotations
@@ -16,16 +17,41 @@ from urllib.parse import urlsplit
 
 import httpcore
 
+from bot.ingest.deadline import Deadline, DeadlineStream
 from bot.ingest.errors import PRIVATE_FIX, UnsafeURLError
 
 SCHEMES = ("http", "https")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the IPv4 address in the last 32 bits
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local use, any layout
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, compatible, 6to4, NAT64, Teredo
+    client), which is where a connection to it ends up."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    number = int(address)
+    if address in NAT64 or 1 < number < 1 << 32:
+        return ipaddress.IPv4Address(number & 0xFFFFFFFF)
+    return None
+
+
 def address_problem(address: IPAddress) -> str | None:
     """Why `address` is not a public internet address (None if it is)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address_problem(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in LOCAL_NAT64:
+            return "a local-use NAT64 address"
+        inner = embedded_ipv4(address)
+        problem = address_problem(inner) if inner is not None else None
+        if problem:
+            return f"{problem} (IPv4 {inner} inside IPv6)"
     checks = (
         ("is_loopback", "a loopback address"),
         ("is_link_local", "a link-local address"),
@@ -95,8 +121,9 @@ def check_url(url: str, allow_private: bool) -> None:
 class GuardedBackend(httpcore.SyncBackend):
     """A network backend that connects only to addresses it has itself checked."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, deadline: Deadline | None = None) -> None:
         self.allow_private = allow_private
+        self.deadline = deadline
 
     def connect_tcp(
         self,
@@ -110,10 +137,18 @@ class GuardedBackend(httpcore.SyncBackend):
         check_addresses(host, addresses, self.allow_private)
         last: Exception | None = None
         for address in addresses:
+            limit, cut = (timeout, False) if self.deadline is None else self.deadline.timeout(
+                timeout)
             try:
-                return super().connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
+                stream = super().connect_tcp(
+                    str(address), port, limit, local_address, socket_options
                 )
             except httpcore.ConnectError as err:
                 last = err
+                continue
+            except httpcore.ConnectTimeout:
+                if cut and self.deadline is not None:
+                    self.deadline.hit = True
+                raise
+            return stream if self.deadline is None else DeadlineStream(stream, self.deadline)
         raise last or httpcore.ConnectError(f"no address for {host}")
