@@ -4,20 +4,22 @@ trafilatura drops navigation, ads, scripts, comments and boilerplate and returns
 main text as XML (`<head>` headings and `<p>` paragraphs), which keeps the paragraphs
 and turns headings into sections. Metadata: title, date, outlet (site name), author and
 the canonical URL. The date is only taken from the page's own metadata and markup
-(no guessing from the body text): a page without one gets no date.
+(no guessing from the body text): a page without one gets no date. For a fetched page the
+address it came from decides the site (`site.py`): its canonical URL is kept only on the
+same site, and an outlet name that does not fit the host is shown with the host.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from bot.analysis import LANGUAGES
 from bot.ingest.draft import Draft
 from bot.ingest.errors import ExtractError
+from bot.ingest.site import host_of, outlet, same_site
 from bot.models import Paragraph
 
 MIN_TEXT = 200  # characters of body text below which a page is no article
@@ -54,15 +56,15 @@ def extract(html: bytes | str, url: str | None = None, origin: str = "") -> Draf
             "is it a news article page?"
         )
     site = _clean(doc.get("sitename") or "")
-    canonical = doc.get("url") or url
+    canonical = _canonical(doc.get("url"), url)
     return Draft(
         title=_strip_outlet(title, site),
         paragraphs=paragraphs,
         language=page_language(html, origin),
         published=_date(doc.get("date")),
         updated=_updated(html, _date(doc.get("date"))),
-        source=_outlet(site, canonical),
-        url=canonical if canonical and canonical.startswith(("http://", "https://")) else None,
+        source=_source(site, url, canonical),
+        url=canonical,
         author=_clean(doc.get("author") or "") or None,
         origin=origin,
     )
@@ -139,11 +141,20 @@ def _strip_outlet(title: str, site: str) -> str:
     return title
 
 
-def _outlet(site: str, url: str | None) -> str | None:
-    """The site name, or the host name without 'www.' when the page names none."""
-    host = urlsplit(url).hostname if url else None
-    if site and ":" not in site and site != host:
-        return site
-    if host:
-        return host.removeprefix("www.")
-    return site or None
+def _source(site: str, fetched: str | None, canonical: str | None) -> str | None:
+    """The outlet: for a fetched page as `site.outlet` shows it; for a saved one its site
+    name, else the host of its canonical URL."""
+    if fetched:
+        return outlet(site, fetched)
+    return (site if ":" not in site else "") or host_of(canonical) or None
+
+
+def _canonical(claimed: str | None, fetched: str | None) -> str | None:
+    """The page's canonical URL if it is on the site it was fetched from, else that
+    address; a saved page (nothing fetched) has only its own word."""
+    claimed = claimed if claimed and claimed.startswith(("http://", "https://")) else None
+    if fetched is None:
+        return claimed
+    if claimed and same_site(claimed, fetched):
+        return claimed
+    return fetched if fetched.startswith(("http://", "https://")) else None
