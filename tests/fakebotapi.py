@@ -19,7 +19,10 @@ Faults, for the robustness tests and the load benchmark:
   replied not found" unless the bot allows sending without the reply;
 - `redeliver(update)`: deliver the same update_id once more (as Telegram does after a
   missed confirmation or a webhook retry);
-- `chaos(...)`: random faults on every call and random repeats of updates, seeded.
+- `chaos(...)`: random faults on every call and random repeats of updates, seeded;
+- `queue(raw)` takes any JSON, so a test can send updates the library cannot read (a poll
+  from an older Bot API, a message without ``date``); `deliveries` counts how often each
+  update_id went out and `offsets` records every getUpdates offset.
 
 `delivered(...)` lists the calls Telegram carried out: answered with 200, or accepted
 before the answer was lost.
@@ -37,6 +40,7 @@ import socket
 import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -47,6 +51,7 @@ from urllib.parse import parse_qsl
 TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijkl"
 BOT_ID = 123456789
 BOT_USERNAME = "newsbot_test_bot"
+ANONYMOUS_ADMIN = 1087968824  # the user id Telegram gives every anonymous group admin
 INT_PARAMS = {
     "chat_id",
     "message_id",
@@ -137,6 +142,8 @@ class FakeBotAPI:
     _chaos: Chaos | None = None
     queued_at: dict[int, float] = field(default_factory=dict)  # update_id -> when queued
     repeated: int = 0  # updates delivered a second time (redeliver, chaos)
+    deliveries: Counter[int] = field(default_factory=Counter)  # update_id -> times sent
+    offsets: list[int] = field(default_factory=list)  # the offset of every getUpdates
 
     # ---- life cycle -------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -343,6 +350,15 @@ class FakeBotAPI:
         self.queue({"message": message})
         return message
 
+    def anonymous(self, text: str, chat_id: int = -1001234567890) -> Json:
+        """Queue a message from an anonymous group admin (as GroupAnonymousBot); returns it."""
+        chat: Json = {"id": chat_id, "type": "supergroup", "title": "Newsroom"}
+        sender = {"id": ANONYMOUS_ADMIN, "is_bot": True, "first_name": "Group",
+                  "username": "GroupAnonymousBot"}  # fmt: skip
+        message = self.message(text, chat, sender, sender_chat=chat)
+        self.queue({"message": message})
+        return message
+
     def channel(self, text: str, chat_id: int = -1009876543210) -> Json:
         """Queue a channel post; returns it."""
         chat = {"id": chat_id, "type": "channel", "title": "News channel"}
@@ -480,6 +496,7 @@ class FakeBotAPI:
         wait = min(float(params.get("timeout") or 0), LONG_POLL_CAP) if self.long_poll else 0
         deadline = time.monotonic() + wait
         with self._lock:
+            self.offsets.append(offset)
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             while not self._updates and not self._redeliver and time.monotonic() < deadline:
                 self._lock.wait(deadline - time.monotonic())
@@ -489,6 +506,7 @@ class FakeBotAPI:
             if self._chaos and self._chaos.duplicates:
                 rng, rate = self._chaos.rng, self._chaos.duplicates
                 self._redeliver = [u for u in batch if rng.random() < rate]
+            self.deliveries.update(u["update_id"] for u in again + batch)
             return again + batch  # repeats first: the offset follows the newest update
 
     def _result(self, method: str, params: Json) -> Any:

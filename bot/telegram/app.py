@@ -27,12 +27,14 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.errors import NewsbotError
 from bot.telegram import admin, buttons, handlers, logs, updates
 from bot.telegram.commands import register_commands
 from bot.telegram.config import Config
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
+from bot.telegram.incoming import PollingBot
 from bot.telegram.limits import QuestionLimiter
 from bot.telegram.state import STATE_KEY, AnswerEngine, BotState
 
@@ -61,22 +63,10 @@ def build_application(
     delivery = delivery or DeliveryPolicy(flood_retries=config.rate_limit.max_retries)
     builder = (
         ApplicationBuilder()
-        .token(token)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .rate_limiter(RetryingRateLimiter(delivery))
+        .bot(make_bot(config, token, delivery))
         .concurrent_updates(True)
         .post_init(register_commands)
     )
-    if delivery.read_timeout is not None:
-        builder = builder.read_timeout(delivery.read_timeout)
-    urls = config.base_urls()
-    if urls:
-        builder = builder.base_url(urls[0]).base_file_url(urls[1])
     if config.state_file:
         keep = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
         builder = builder.persistence(PicklePersistence(config.state_file, store_data=keep))
@@ -85,6 +75,25 @@ def build_application(
     application.bot_data[STATE_KEY] = BotState(engine, config, limiter)
     add_handlers(application, config.admins)
     return application
+
+
+def make_bot(config: Config, token: str, delivery: DeliveryPolicy) -> PollingBot:
+    """The Bot API client: HTML replies, flood control and retries, tolerant polling."""
+    urls = config.base_urls()
+    servers = {"base_url": urls[0], "base_file_url": urls[1]} if urls else {}
+    request = HTTPXRequest(connection_pool_size=256)  # PTB's sizes and timeouts (read: 5 s)
+    if delivery.read_timeout is not None:
+        request = HTTPXRequest(connection_pool_size=256, read_timeout=delivery.read_timeout)
+    return PollingBot(
+        token,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+        rate_limiter=RetryingRateLimiter(delivery),
+        request=request,
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        **servers,
+    )
 
 
 def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset()) -> None:
