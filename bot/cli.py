@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", type=Path, default=None,
                        help="YAML config (default: ./newsbot.yaml if present)")
     serve.add_argument("--webhook-url", default=None, help="public HTTPS URL for webhook mode")
-    serve.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
+    serve.add_argument("--listen", default="127.0.0.1",
+                       help="webhook listen address (default 127.0.0.1, behind a TLS proxy)")
     serve.add_argument("--port", type=int, default=8443, help="webhook port")
     return parser
 

@@ -21,7 +21,8 @@ from fakebotapi import RESET, TOKEN, FakeBotAPI, html_problem, start_polling, st
 from test_telegram_serve import free_port
 
 from bot.engine import Engine
-from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram import webhook
+from bot.telegram.app import build_application
 from bot.telegram.config import Config, RateLimitSettings, WebhookSettings
 from bot.telegram.delivery import DeliveryPolicy
 
@@ -245,9 +246,9 @@ async def test_webhook_retry_of_the_same_update_is_answered_once(
     await app.initialize()
     await app.start()
     port = free_port()
-    await app.updater.start_webhook(
-        listen="127.0.0.1", port=port, url_path="hook", webhook_url="https://example.org/hook",
-        secret_token="s3", allowed_updates=ALLOWED_UPDATES,
+    server = await webhook.start(
+        app, url="https://example.org/hook", listen="127.0.0.1", port=port, path="hook",
+        secret="s3",
     )  # fmt: skip
     try:
         chat = {"id": 5005, "type": "private", "first_name": "Eve"}
@@ -264,7 +265,7 @@ async def test_webhook_retry_of_the_same_update_is_answered_once(
         await asyncio.sleep(0.3)
         assert len(fake_api.delivered("sendMessage", chat_id=5005)) == 1
     finally:
-        await app.updater.stop()
+        await server.stop()
         await app.stop()
         await app.shutdown()
 

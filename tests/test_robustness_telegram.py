@@ -15,18 +15,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
+import json
 import logging
 import re
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import httpx
 import pytest
 from fakebotapi import TOKEN, FakeBotAPI, polling
+from test_telegram_serve import free_port
 
+from bot import cli
 from bot.engine import Engine
+from bot.telegram import app as telegram_app
+from bot.telegram import webhook
 from bot.telegram.app import build_application
-from bot.telegram.config import Config
+from bot.telegram.config import Config, WebhookSettings
 
 QUESTION = "Wie viele Soldaten?"
 SECRET = "webhook-Secret_0123456789abcdef"
@@ -107,3 +114,118 @@ async def test_polling_skips_an_unreadable_update_and_logs_it_once(
         [record] = mentions(caplog, update["update_id"])
         assert record.levelno == logging.WARNING and "skipped" in record.getMessage()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@contextlib.asynccontextmanager
+async def webhook_bot(api: FakeBotAPI, engine: Engine, **settings: Any) -> AsyncIterator[str]:
+    """The real Application serving a webhook on 127.0.0.1; yields the webhook's URL."""
+    config = Config(
+        api_base_url=api.base_url, webhook=WebhookSettings(secret_token=SECRET), **settings
+    )
+    app = build_application(config, engine, TOKEN)
+    port = free_port()
+    await app.initialize()
+    await app.start()
+    server = await webhook.start(
+        app, url="https://example.org/hook", listen="127.0.0.1", port=port, path="hook",
+        secret=SECRET,
+    )  # fmt: skip
+    try:
+        yield f"http://127.0.0.1:{port}/hook"
+    finally:
+        await server.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+async def post(url: str, update: Json, content_type: str = "application/json") -> int:
+    """POST `update` with the secret, as Telegram does; the HTTP status."""
+    headers = {SECRET_HEADER: SECRET, "Content-Type": content_type}
+    async with httpx.AsyncClient() as client:
+        response = await client.post(url, content=json.dumps(update), headers=headers)
+    return response.status_code
+
+
+async def test_webhook_acknowledges_an_unreadable_update_and_answers_the_next(
+    fake_api: FakeBotAPI, bundled_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with webhook_bot(fake_api, bundled_engine) as url:
+        for number, kind in enumerate(UNREADABLE, 100):
+            assert await post(url, {"update_id": number, **UNREADABLE[kind]}) == 200
+        message = fake_api.message(QUESTION, CHAT, fake_api.user())
+        assert await post(url, {"update_id": 200, "message": message}) == 200
+        await fake_api.reply_to(message)
+    for number in range(100, 100 + len(UNREADABLE)):
+        [record] = mentions(caplog, number)
+        assert record.levelno == logging.WARNING and "skipped" in record.getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_webhook_takes_json_with_a_charset(
+    fake_api: FakeBotAPI, bundled_engine: Engine
+) -> None:
+    async with webhook_bot(fake_api, bundled_engine) as url:
+        message = fake_api.message(QUESTION, CHAT, fake_api.user())
+        update = {"update_id": 1, "message": message}
+        assert await post(url, update, "application/json; charset=utf-8") == 200
+        await fake_api.reply_to(message)
+
+
+async def raw_request(url: str, headers: dict[str, str], body: bytes = b"") -> bytes:
+    """Send a POST's headers (and `body`, maybe less than announced); what comes back."""
+    parts = httpx.URL(url)
+    reader, writer = await asyncio.open_connection(parts.host, parts.port)
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    try:
+        writer.write(f"POST {parts.path} HTTP/1.1\r\nHost: {parts.host}\r\n{head}\r\n".encode())
+        writer.write(body)
+        await writer.drain()
+    except ConnectionError:
+        pass  # the server closed the connection: it did not want the rest
+    try:
+        return await asyncio.wait_for(reader.read(65536), timeout=5)
+    except ConnectionError:
+        return b""
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"), [(None, b" 403 "), ("wrong", b" 403 "), (SECRET, b" 413 ")]
+)
+async def test_webhook_refuses_before_reading_a_huge_body(
+    fake_api: FakeBotAPI, bundled_engine: Engine, secret: str | None, expected: bytes
+) -> None:
+    async with webhook_bot(fake_api, bundled_engine) as url:
+        headers = {"Content-Type": "application/json", "Content-Length": str(90 * 2**20)}
+        if secret:
+            headers[SECRET_HEADER] = secret
+        answer = await raw_request(url, headers, b'{"update_id": 1, ')  # and nothing more
+        assert answer.split(b"\r\n")[0].split(b" ")[1] == expected.strip()
+        message = fake_api.message(QUESTION, CHAT, fake_api.user())
+        assert await post(url, {"update_id": 2, "message": message}) == 200
+        await fake_api.reply_to(message)  # the bot still answers
+
+
+async def test_webhook_caps_a_chunked_body(fake_api: FakeBotAPI, bundled_engine: Engine) -> None:
+    async with webhook_bot(fake_api, bundled_engine) as url:
+        headers = {
+            "Content-Type": "application/json", "Transfer-Encoding": "chunked",
+            SECRET_HEADER: SECRET,
+        }  # fmt: skip
+        chunk = b" " * 65536
+        body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(40))  # 2.5 MB
+        answer = await raw_request(url, headers, body + b"0\r\n\r\n")
+        # 413, or (when the refused rest was still arriving) the connection simply closed
+        assert b" 413 " in answer.split(b"\r\n")[0] or not answer
+        message = fake_api.message(QUESTION, CHAT, fake_api.user())
+        assert await post(url, {"update_id": 2, "message": message}) == 200
+        await fake_api.reply_to(message)
+        assert len(fake_api.sent("sendMessage")) == 1
+
+
+def test_webhook_listens_on_loopback_by_default() -> None:
+    args = cli.build_parser().parse_args(["serve", "--webhook-url", "https://x.example/h"])
+    assert args.listen == "127.0.0.1"
+    assert inspect.signature(telegram_app.serve).parameters["listen"].default == "127.0.0.1"

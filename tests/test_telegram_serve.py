@@ -19,7 +19,8 @@ import pytest
 from fakebotapi import TOKEN, FakeBotAPI
 
 from bot.engine import Engine
-from bot.telegram.app import ALLOWED_UPDATES, EXIT_CONFIG, build_application, serve
+from bot.telegram import webhook
+from bot.telegram.app import EXIT_CONFIG, build_application, serve
 from bot.telegram.config import Config, WebhookSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,14 +46,10 @@ async def test_webhook_accepts_only_the_secret(
     port = free_port()
     await app.initialize()
     await app.start()
-    await app.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram",
-        webhook_url="https://bot.example.org/telegram",
-        secret_token=config.webhook_secret(),
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    server = await webhook.start(
+        app, url="https://bot.example.org/telegram", listen="127.0.0.1", port=port,
+        path="telegram", secret=config.webhook_secret(),
+    )  # fmt: skip
     try:
         hook = fake_api.sent("setWebhook")[0].params
         assert hook["url"] == "https://bot.example.org/telegram"
@@ -72,7 +69,7 @@ async def test_webhook_accepts_only_the_secret(
         assert sent[0].params["reply_parameters"]["message_id"] == message["message_id"]
         assert "<b>1.500</b>" in sent[0].params["text"]
     finally:
-        await app.updater.stop()
+        await server.stop()
         await app.stop()
         await app.shutdown()
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from typing import Any
@@ -30,7 +31,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.errors import NewsbotError
-from bot.telegram import admin, buttons, handlers, logs, updates
+from bot.telegram import admin, buttons, handlers, logs, running, updates
 from bot.telegram.commands import register_commands
 from bot.telegram.config import Config
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
@@ -41,12 +42,6 @@ from bot.telegram.state import STATE_KEY, AnswerEngine, BotState
 logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-ALLOWED_UPDATES = [
-    Update.MESSAGE,
-    Update.CHANNEL_POST,
-    Update.INLINE_QUERY,
-    Update.CALLBACK_QUERY,
-]
 EXIT_OK, EXIT_TELEGRAM, EXIT_CONFIG = 0, 1, 2
 
 
@@ -134,7 +129,7 @@ def serve(
     config: Config,
     *,
     webhook_url: str | None = None,
-    listen: str = "0.0.0.0",
+    listen: str = "127.0.0.1",
     port: int = 8443,
 ) -> int:
     """Run the bot until stopped (polling, or a webhook server if `webhook_url`); exit code."""
@@ -155,17 +150,15 @@ def serve(
             secret = config.webhook_secret()
             logs.redact(secret)  # setWebhook's parameters are logged at DEBUG level
             logger.info("serving a webhook on %s:%s/%s", listen, port, path)
-            application.run_webhook(
-                listen=listen,
-                port=port,
-                url_path=path,
-                webhook_url=webhook_url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            asyncio.run(
+                running.serve_webhook(
+                    application, url=webhook_url, listen=listen, port=port, path=path,
+                    secret=secret,
+                )
+            )  # fmt: skip
         else:
             logger.info("polling for updates")
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+            asyncio.run(running.poll(application))
     except InvalidToken:
         print(
             f"newsbot: Telegram rejected the bot token in {config.token_env}; "

@@ -27,6 +27,12 @@ from telegram.ext import ExtBot
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 200  # characters of the parser's complaint in the log line
+ALLOWED_UPDATES = [  # the kinds of update the bot asks Telegram for
+    Update.MESSAGE,
+    Update.CHANNEL_POST,
+    Update.INLINE_QUERY,
+    Update.CALLBACK_QUERY,
+]
 
 
 def read_update(data: object, bot: Bot | None) -> Update | None:
