@@ -19,14 +19,16 @@ import inspect
 import json
 import logging
 import re
+import signal
 import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fakebotapi import TOKEN, FakeBotAPI, polling
-from test_telegram_serve import free_port
+from test_telegram_serve import free_port, run_serve
 
 from bot import cli
 from bot.engine import Engine
@@ -229,3 +231,29 @@ def test_webhook_listens_on_loopback_by_default() -> None:
     args = cli.build_parser().parse_args(["serve", "--webhook-url", "https://x.example/h"])
     assert args.listen == "127.0.0.1"
     assert inspect.signature(telegram_app.serve).parameters["listen"].default == "127.0.0.1"
+
+
+# ---- a token revoked while polling ---------------------------------------------------------
+
+
+async def test_401_while_polling_ends_serve_with_a_clear_line(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    process = run_serve(fake_api, TOKEN, tmp_path)
+    try:
+        await fake_api.wait_for("setMyCommands", count=4, timeout=60)
+        await fake_api.reply_to(fake_api.private(QUESTION), timeout=10)
+        fake_api.fail("getUpdates", 401, times=10_000)
+        out, err = await asyncio.to_thread(process.communicate, timeout=30)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 1, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("newsbot: Telegram rejected the bot token in TELEGRAM_BOT_TOKEN")
+    assert "@BotFather" in last
+    refused = [c for c in fake_api.attempts("getUpdates") if c.status == 401]
+    assert 1 <= len(refused) <= 2  # no loop of refused polls
+    assert "Traceback" not in err and TOKEN not in out + err
+    assert len(err.splitlines()) < 20

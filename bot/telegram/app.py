@@ -43,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 EXIT_OK, EXIT_TELEGRAM, EXIT_CONFIG = 0, 1, 2
+WHILE_POLLING = (
+    " while polling (401 Unauthorized), so newsbot stops with exit code 1 for its service "
+    "manager to restart it"
+)
 
 
 def build_application(
@@ -158,15 +162,21 @@ def serve(
             )  # fmt: skip
         else:
             logger.info("polling for updates")
-            asyncio.run(running.poll(application))
+            if not asyncio.run(running.poll(application)):
+                print(_rejected(config, WHILE_POLLING), file=sys.stderr)
+                return EXIT_TELEGRAM
     except InvalidToken:
-        print(
-            f"newsbot: Telegram rejected the bot token in {config.token_env}; "
-            "copy the current token from @BotFather (/token) and set it again",
-            file=sys.stderr,
-        )
+        print(_rejected(config), file=sys.stderr)
         return EXIT_TELEGRAM
     except (NetworkError, TelegramError) as exc:
         print(f"newsbot: cannot talk to the Bot API: {logs.scrub(str(exc))}", file=sys.stderr)
         return EXIT_TELEGRAM
     return EXIT_OK
+
+
+def _rejected(config: Config, when: str = "") -> str:
+    """The line that says Telegram refused the token, and what to do."""
+    return (
+        f"newsbot: Telegram rejected the bot token in {config.token_env}{when}; "
+        "copy the current token from @BotFather (/token) and set it again"
+    )

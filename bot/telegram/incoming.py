@@ -10,11 +10,13 @@ it on every batch and moves the next offset past the skipped ones (the webhook s
 handler relies on and the Bot API always sends: a message's chat, a query's sender.
 
 `PollingBot` also notices a 401 on getUpdates (the token was revoked): python-telegram-bot
-then ends polling and the process would stay up, deaf; `on_token_rejected` lets `serve` exit.
+would end polling with a traceback and leave the process up, deaf. With `on_token_rejected`
+set, the bot calls it (so that `serve` stops and exits), and polling waits to be stopped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,15 +88,21 @@ class PollingBot(ExtBot[Any]):
         self, endpoint: str, data: dict[str, Any] | None = None, **kwargs: Any
     ) -> Any:
         """Every Bot API call; getUpdates' offset and result pass this class's checks."""
-        if endpoint == "getUpdates" and data is not None:
+        if endpoint != "getUpdates":
+            return await super()._post(endpoint, data, **kwargs)
+        if self.polling.token_rejected:
+            return []  # the last call while polling stops: nothing to confirm with this token
+        if data is not None:
             data["offset"] = max(data.get("offset") or 0, self.polling.next_offset) or None
         try:
-            result = await super()._post(endpoint, data, **kwargs)
+            batch = await super()._post(endpoint, data, **kwargs)
         except InvalidToken:
-            if endpoint == "getUpdates":
-                self._reject_token()
-            raise
-        return self._readable(result) if endpoint == "getUpdates" else result
+            if self.polling.on_token_rejected is None:
+                raise
+            self.polling.token_rejected = True
+            self.polling.on_token_rejected()
+            await asyncio.Future()  # parked until polling is stopped, which cancels this
+        return self._readable(batch)
 
     def _readable(self, batch: Any) -> Any:
         """The updates of `batch` that can be read; the next offset passes all of them."""
@@ -108,8 +116,3 @@ class PollingBot(ExtBot[Any]):
             if read_update(raw, self) is not None:
                 readable.append(raw)
         return readable
-
-    def _reject_token(self) -> None:
-        self.polling.token_rejected = True
-        if self.polling.on_token_rejected is not None:
-            self.polling.on_token_rejected()

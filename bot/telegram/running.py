@@ -15,7 +15,7 @@ import signal
 from collections.abc import AsyncIterator
 from typing import Any
 
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import TelegramError
 
 from bot.telegram import webhook
 from bot.telegram.incoming import ALLOWED_UPDATES, PollingBot
@@ -38,8 +38,7 @@ async def poll(application: Any) -> bool:
             allowed_updates=ALLOWED_UPDATES, error_callback=report
         )
         await stopped.wait()
-        with contextlib.suppress(InvalidToken):  # polling ended with it already
-            await application.updater.stop()
+        await application.updater.stop()
     return not bot.polling.token_rejected
 
 
