@@ -18,6 +18,7 @@ import contextlib
 import inspect
 import json
 import logging
+import os
 import re
 import signal
 import time
@@ -32,8 +33,8 @@ from test_telegram_serve import free_port, run_serve
 
 from bot import cli
 from bot.engine import Engine
+from bot.telegram import admin, webhook
 from bot.telegram import app as telegram_app
-from bot.telegram import webhook
 from bot.telegram.app import build_application
 from bot.telegram.config import Config, WebhookSettings
 
@@ -257,3 +258,56 @@ async def test_401_while_polling_ends_serve_with_a_clear_line(
     assert 1 <= len(refused) <= 2  # no loop of refused polls
     assert "Traceback" not in err and TOKEN not in out + err
     assert len(err.splitlines()) < 20
+
+
+# ---- /add from Telegram --------------------------------------------------------------------
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    """A file only the server should read."""
+    path = tmp_path / "server" / "secret.env"
+    path.parent.mkdir()
+    path.write_text("TELEGRAM_BOT_TOKEN=do-not-quote-me\n", encoding="utf-8")
+    return path
+
+
+async def test_admin_add_takes_web_addresses_only(
+    fake_api: FakeBotAPI,
+    bundled_engine: Engine,
+    tmp_path: Path,
+    secret_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    added: list[list[str]] = []
+    looked_at: list[str] = []
+    real_stat = os.stat
+
+    def spy_add(sources: list[str], *args: Any) -> Any:
+        added.append(sources)
+        raise AssertionError("nothing may be added here")
+
+    def spy_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if "server" in str(path) or "nowhere" in str(path):
+            looked_at.append(str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(admin, "add", spy_add)
+    monkeypatch.setattr(os, "stat", spy_stat)
+    missing = secret_file.parent / "nowhere.txt"
+    attempts = [
+        str(secret_file), str(missing), f"file://{secret_file}", "~/.bashrc",
+        "../server/secret.env", "server/secret.env", "C:\\server\\secret.env",
+        f"http:{secret_file}", "ftp://example.org/a.html", "javascript:alert(1)",
+        "www.example.org/a.html",
+    ]  # fmt: skip
+    knowledge = tmp_path / "knowledge"
+    async with running(fake_api, bundled_engine, admins=frozenset({ADMIN}), knowledge=knowledge):
+        replies = []
+        for target in attempts:
+            message = fake_api.private(f"/add {target}", fake_api.user(ADMIN, "en"))
+            replies.append((await fake_api.reply_to(message))["text"])
+    assert not added and not looked_at
+    assert len(set(replies)) == 1, replies  # the same words whether the path exists or not
+    assert "https://" in replies[0] and "newsbot add" in replies[0]
+    assert "secret" not in replies[0] and "nowhere" not in replies[0]

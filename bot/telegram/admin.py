@@ -1,9 +1,11 @@
 """Admin commands: /add URL, /remove ID, /reload, and the "Add" button under a bare link.
 
 Only the bot admins of the config (user ids), in a private chat with the bot, may change
-the knowledge; everyone else gets a polite refusal. Adding goes through `bot.ingest.add`
-(in a worker thread: fetching blocks), then `engine.reload()` serves the new article at
-once. Every piece of text that came from a page passes `html.escape` before it is sent.
+the knowledge; everyone else gets a polite refusal. /add takes http(s) addresses only:
+files on the server are added on the server (`newsbot add FILE`), never from a chat.
+Adding goes through `bot.ingest.add` (in a worker thread: fetching blocks), then
+`engine.reload()` serves the new article at once. Every piece of text that came from a
+page passes `html.escape` before it is sent.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import html
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
@@ -31,6 +34,7 @@ ADD_PREFIX = "a|"
 ADD_PATTERN = r"^a\|"  # what the CallbackQueryHandler of the "Add" button listens to
 LINK = r"^\s*https?://\S+\s*$"  # a message that is nothing but a link
 MAX_TITLE, MAX_REASON = 300, 1500  # characters of a page's title and of an error shown
+WEB_SCHEMES = ("http", "https")  # all that Telegram /add takes; files are for `newsbot add`
 
 
 async def add_command(update: Update, context: Context) -> None:
@@ -93,8 +97,24 @@ async def reload_command(update: Update, context: Context) -> None:
         await handlers.reload_knowledge(update, context)
 
 
+def is_web_address(value: str) -> bool:
+    """Whether `value` is an http(s) URL with a host; decided on the text alone.
+
+    Telegram admins add web pages only: a server path (even `file://`) is refused before
+    anything looks at the file system, so no reply tells whether such a path exists.
+    """
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed [IPv6 bracket
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(host) and value.isprintable()
+
+
 async def add_article(url: str, st: BotState, lang: str) -> str:
-    """Add `url` to the knowledge folder and reload; the reply as Telegram HTML."""
+    """Add the page at `url` to the knowledge folder and reload; the reply as Telegram HTML."""
+    if not is_web_address(url):
+        return text(lang, "add_web_only")
     try:
         folder = target_dir(st.config.knowledge)
     except IngestError as err:

@@ -64,6 +64,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "admin_only": "Sorry, only the bot's administrators can change its articles.",
         "admin_private_only": "Please send me that in a private chat.",
         "add_usage": "Add an article like this: <code>/add https://…</code>",
+        "add_web_only": (
+            "I add web pages only: <code>/add https://…</code>. Files on the server are "
+            "added there, with <code>newsbot add FILE</code>."
+        ),
         "add_offer": "Add this page to my articles?\n{url}",
         "add_button": "Add",
         "added": "Added “{title}” — {passages} passages, id <code>{id}</code>.",
@@ -144,6 +148,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "admin_only": "Das dürfen nur die Administratoren dieses Bots.",
         "admin_private_only": "Bitte schick mir das in einem privaten Chat.",
         "add_usage": "Einen Artikel fügst du so hinzu: <code>/add https://…</code>",
+        "add_web_only": (
+            "Ich füge nur Webseiten hinzu: <code>/add https://…</code>. Dateien auf dem "
+            "Server fügt man dort hinzu, mit <code>newsbot add DATEI</code>."
+        ),
         "add_offer": "Diese Seite zu meinen Artikeln hinzufügen?\n{url}",
         "add_button": "Hinzufügen",
         "added": "Hinzugefügt: „{title}“ — {passages} Abschnitte, ID <code>{id}</code>.",
