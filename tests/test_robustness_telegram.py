@@ -36,7 +36,7 @@ from bot.engine import Engine
 from bot.telegram import admin, webhook
 from bot.telegram import app as telegram_app
 from bot.telegram.app import build_application
-from bot.telegram.config import Config, WebhookSettings
+from bot.telegram.config import AnswerSettings, Config, RateLimitSettings, WebhookSettings
 
 QUESTION = "Wie viele Soldaten?"
 SECRET = "webhook-Secret_0123456789abcdef"
@@ -311,3 +311,74 @@ async def test_admin_add_takes_web_addresses_only(
     assert len(set(replies)) == 1, replies  # the same words whether the path exists or not
     assert "https://" in replies[0] and "newsbot add" in replies[0]
     assert "secret" not in replies[0] and "nowhere" not in replies[0]
+
+
+# ---- one question budget per sender ---------------------------------------------------------
+
+TWO_A_MINUTE = {"rate_limit": RateLimitSettings(questions_per_minute=2)}
+
+
+def results_of(api: FakeBotAPI) -> list[int]:
+    """How many results each answerInlineQuery offered."""
+    return [len(c.params["results"]) for c in api.sent("answerInlineQuery")]
+
+
+async def test_inline_queries_share_the_question_budget(
+    fake_api: FakeBotAPI, bundled_engine: Engine
+) -> None:
+    async with running(fake_api, bundled_engine, **TWO_A_MINUTE):
+        for _ in range(5):
+            fake_api.inline(QUESTION)
+        await fake_api.wait_for("answerInlineQuery", count=3)
+        other = fake_api.inline(QUESTION, fake_api.user(1002))
+        await fake_api.wait_for("answerInlineQuery", inline_query_id=other)
+        await fake_api.reply_to(fake_api.private(QUESTION, fake_api.user(1003)))
+    offered = results_of(fake_api)
+    assert sum(1 for n in offered if n) == 3  # two from the first user, one from the other
+    refusal = [c for c in fake_api.sent("answerInlineQuery") if not c.params["results"]]
+    assert len(refusal) == 1 and "Minute" in refusal[0].params["button"]["text"]
+    assert refusal[0].params["cache_time"] == 0  # a refusal must not be cached for all users
+
+
+async def test_more_presses_and_questions_share_the_budget(
+    fake_api: FakeBotAPI, bundled_engine: Engine
+) -> None:
+    settings = {**TWO_A_MINUTE, "answer": AnswerSettings(top=1)}
+    async with running(fake_api, bundled_engine, **settings):
+        await fake_api.reply_to(fake_api.private(QUESTION))  # first of two
+        answer = fake_api.sent("sendMessage", chat_id=1001)[0]
+        more = answer.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
+        assert more.startswith("m|")
+        fake_api.press(more, answer.result)  # second
+        await fake_api.wait_for("sendMessage", chat_id=1001, count=2)
+        fake_api.press(more, answer.result)  # over the budget: told so
+        fake_api.press(more, answer.result)  # and told already: the button only stops
+        calls = await fake_api.wait_for("answerCallbackQuery", count=3)
+        fake_api.private(f"/ask {QUESTION}")  # nothing
+        await fake_api.reply_to(fake_api.private(QUESTION, fake_api.user(1002)))
+    assert "warte eine Minute" in calls[1].params["text"] and calls[1].params["show_alert"]
+    assert "text" not in calls[2].params
+    assert len(fake_api.sent("sendMessage", chat_id=1001)) == 2
+
+
+async def test_listing_commands_share_the_budget(
+    fake_api: FakeBotAPI, bundled_engine: Engine
+) -> None:
+    async with running(fake_api, bundled_engine, **TWO_A_MINUTE):
+        for command in ("/sources", "/about", "/sources"):
+            await fake_api.reply_to(fake_api.private(command))
+        await fake_api.reply_to(fake_api.private("/help"))  # costs nothing
+    texts = [c.params["text"] for c in fake_api.sent("sendMessage", chat_id=1001)]
+    assert "warte eine Minute" in texts[2] and "So fragst du" in texts[3]
+
+
+async def test_anonymous_admins_are_counted_per_group(
+    fake_api: FakeBotAPI, bundled_engine: Engine
+) -> None:
+    one = {"rate_limit": RateLimitSettings(questions_per_minute=1)}
+    async with running(fake_api, bundled_engine, **one):
+        first = await fake_api.reply_to(fake_api.anonymous(f"/ask {QUESTION}", -1001))
+        other_group = await fake_api.reply_to(fake_api.anonymous(f"/ask {QUESTION}", -1002))
+        again = await fake_api.reply_to(fake_api.anonymous(f"/ask {QUESTION}", -1001))
+    assert "<blockquote>" in first["text"] and "<blockquote>" in other_group["text"]
+    assert "wait a minute" in again["text"]

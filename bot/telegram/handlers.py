@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -25,10 +27,10 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import CallbackContext
 
-from bot.models import Source
+from bot.models import Snippet, Source
 from bot.telegram import buttons, render, triggers
 from bot.telegram.i18n import language, text
-from bot.telegram.limits import Verdict
+from bot.telegram.limits import Verdict, sender_key
 from bot.telegram.state import BotState, state
 
 logger = logging.getLogger(__name__)
@@ -80,20 +82,27 @@ async def send_answer(message: Message, question: str, offset: int, st: BotState
     return True
 
 
-async def ask_engine(message: Message, question: str, user: User | None, st: BotState) -> None:
-    """Answer a question from `user` unless they are over their per-minute limit."""
-    verdict = st.limiter.check(user.id if user else message.chat.id)
+async def within_budget(update: Update, message: Message, st: BotState) -> bool:
+    """Spend one of the sender's searches; False (told once) when none are left."""
+    verdict = st.limiter.check(sender_key(update))
     if verdict is Verdict.WARN:
-        await reply(message, text(user_language(user), "too_many"))
-    elif verdict is Verdict.ANSWER and len(question) > MAX_QUESTION:
+        await reply(message, text(user_language(update.effective_user), "too_many"))
+    return verdict is Verdict.ANSWER
+
+
+async def ask_engine(update: Update, message: Message, question: str, st: BotState) -> None:
+    """Answer a question unless its sender is over their per-minute budget."""
+    if not await within_budget(update, message, st):
+        return
+    if len(question) > MAX_QUESTION:
         example = html.escape(st.config.examples[0])
         too_long = text(
-            user_language(user), "too_long", length=len(question), limit=MAX_QUESTION,
-            example=example,
+            user_language(update.effective_user), "too_long", length=len(question),
+            limit=MAX_QUESTION, example=example,
         )  # fmt: skip
         await reply(message, too_long)
-    elif verdict is Verdict.ANSWER:
-        await send_answer(message, question, 0, st)
+        return
+    await send_answer(message, question, 0, st)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -123,7 +132,8 @@ async def help_command(update: Update, context: Context) -> None:
 
 async def about(update: Update, context: Context) -> None:
     """Say how the bot works and which index it serves."""
-    if update.effective_message is None:
+    message = update.effective_message
+    if message is None or not await within_budget(update, message, state(context)):
         return
     engine = state(context).engine
     articles = engine.articles()
@@ -131,17 +141,16 @@ async def about(update: Update, context: Context) -> None:
     version = html.escape(engine.version[:12])
     lang = user_language(update.effective_user)
     await reply(
-        update.effective_message,
-        text(lang, "about", articles=len(articles), passages=passages, version=version),
+        message, text(lang, "about", articles=len(articles), passages=passages, version=version)
     )
 
 
 async def sources(update: Update, context: Context) -> None:
     """List the articles the bot can quote, with outlets and dates."""
-    if update.effective_message:
+    message, st = update.effective_message, state(context)
+    if message and await within_budget(update, message, st):
         lang = user_language(update.effective_user)
-        listing = render.sources_html(state(context).engine.articles(), lang)
-        await reply(update.effective_message, listing)
+        await reply(message, render.sources_html(st.engine.articles(), lang))
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -155,14 +164,14 @@ async def ask(update: Update, context: Context) -> None:
         example = html.escape(state(context).config.examples[0])
         await reply(message, text(lang, "ask_usage", example=example))
         return
-    await ask_engine(message, question, update.effective_user, state(context))
+    await ask_engine(update, message, question, state(context))
 
 
 async def private_text(update: Update, context: Context) -> None:
     """Treat any text in a private chat as a question."""
     message = update.effective_message
     if message and message.text:
-        await ask_engine(message, message.text, update.effective_user, state(context))
+        await ask_engine(update, message, message.text, state(context))
 
 
 async def private_other(update: Update, context: Context) -> None:
@@ -187,7 +196,7 @@ async def group_text(update: Update, context: Context) -> None:
         autoanswer=bool(_chat_data(context).get(AUTOANSWER_KEY, settings.autoanswer)),
     )
     if question:
-        await ask_engine(message, question, update.effective_user, st)
+        await ask_engine(update, message, question, st)
 
 
 async def channel_post(update: Update, context: Context) -> None:
@@ -197,7 +206,7 @@ async def channel_post(update: Update, context: Context) -> None:
         return
     question = triggers.channel_question(message, context.bot.bot)
     if question:
-        await ask_engine(message, question, None, state(context))
+        await ask_engine(update, message, question, state(context))
 
 
 async def autoanswer(update: Update, context: Context) -> None:
@@ -251,25 +260,21 @@ async def inline_query(update: Update, context: Context) -> None:
     if not question:
         await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=_help_button(lang, "hint"))
         return
+    verdict = st.limiter.check(sender_key(update))
+    if verdict is not Verdict.ANSWER:
+        if verdict is Verdict.WARN:  # personal and not cached: others may still ask this
+            await query.answer([], cache_time=0, is_personal=True,
+                               button=_help_button(lang, "too_many"))  # fmt: skip
+        return
     answer = st.engine.answer(question, top=st.config.answer.inline_results)
     lang = language(answer.language)
     if not answer.found or not answer.snippets:
-        await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=_help_button(lang, "none"))
-        return
-    results = [
-        InlineQueryResultArticle(
-            id=_result_id(number, snippet.passage_id, snippet.quote),
-            title=render.inline_title(snippet),
-            description=render.source_text(snippet.source, lang),
-            input_message_content=InputTextMessageContent(
-                render.answer_html([snippet], lang),
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ),
+        await query.answer(
+            [], cache_time=INLINE_CACHE_SECONDS, button=_help_button(lang, "nothing")
         )
-        for number, snippet in enumerate(answer.snippets[: st.config.answer.inline_results])
-    ]
-    await query.answer(results, cache_time=INLINE_CACHE_SECONDS)
+        return
+    shown = answer.snippets[: st.config.answer.inline_results]
+    await query.answer(_inline_results(shown, lang), cache_time=INLINE_CACHE_SECONDS)
 
 
 async def button(update: Update, context: Context) -> None:
@@ -284,9 +289,7 @@ async def button(update: Update, context: Context) -> None:
     if action is None or message is None:
         await query.answer(text(lang, "stale_button"), show_alert=True)
     elif isinstance(action, buttons.More):
-        await query.answer()
-        if not await send_answer(message, action.question, action.offset, st):
-            await reply(message, text(lang, "no_more"))
+        await show_more(query, message, action, st.limiter.check(sender_key(update)), st)
     else:
         source, paragraph = _paragraph(st, action.passage_id)
         if source is None:
@@ -294,6 +297,19 @@ async def button(update: Update, context: Context) -> None:
             return
         await query.answer()
         await reply(message, render.paragraph_html(paragraph, source, lang))
+
+
+async def show_more(
+    query: CallbackQuery, message: Message, more: buttons.More, verdict: Verdict, st: BotState
+) -> None:
+    """The next quotes under "More", if the sender has searches left; the press answered."""
+    lang = user_language(query.from_user)
+    if verdict is Verdict.WARN:
+        await query.answer(text(lang, "too_many"), show_alert=True)
+        return
+    await query.answer()
+    if verdict is Verdict.ANSWER and not await send_answer(message, more.question, more.offset, st):
+        await reply(message, text(lang, "no_more"))
 
 
 async def error_handler(update: object, context: Context) -> None:
@@ -340,8 +356,25 @@ def _describe(update: object) -> str:
 
 def _help_button(lang: str, kind: str) -> InlineQueryResultsButton:
     """The button above inline results that opens the private chat with /start help."""
-    label = text(lang, "inline_hint" if kind == "hint" else "inline_nothing")
+    label = text(lang, f"inline_{kind}")
     return InlineQueryResultsButton(text=label, start_parameter=HELP_START_PARAMETER)
+
+
+def _inline_results(snippets: Sequence[Snippet], lang: str) -> list[InlineQueryResultArticle]:
+    """One inline result per snippet: its highlight as title, the quote with source as text."""
+    return [
+        InlineQueryResultArticle(
+            id=_result_id(number, snippet.passage_id, snippet.quote),
+            title=render.inline_title(snippet),
+            description=render.source_text(snippet.source, lang),
+            input_message_content=InputTextMessageContent(
+                render.answer_html([snippet], lang),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            ),
+        )
+        for number, snippet in enumerate(snippets)
+    ]
 
 
 def _result_id(number: int, passage_id: str, quote: str) -> str:

@@ -1,7 +1,11 @@
-"""Per-user question limit: at most N questions in any 60 seconds.
+"""Per-sender question budget: at most N searches in any 60 seconds.
 
 Telegram's own flood limits are handled by python-telegram-bot's AIORateLimiter; this one
-protects the bot (and the chat) from a single user asking in a loop.
+protects the bot (and the chat) from a single sender asking in a loop. Everything that
+searches or lists the articles spends from the same budget: questions, inline queries,
+"More" presses, /sources and /about. The budget belongs to the sender (`sender_key`): a
+user, or the chat an anonymous group admin or a channel speaks for, since Telegram shows
+every anonymous admin as the same user (GroupAnonymousBot).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from enum import Enum
+
+from telegram import Update
 
 WINDOW_SECONDS = 60.0
 
@@ -55,3 +61,12 @@ class QuestionLimiter:
         for user_id in idle:
             del self._asked[user_id]
             self._warned.discard(user_id)
+
+
+def sender_key(update: Update) -> int:
+    """Whose budget `update` spends: the sending user, or the chat sent on behalf of."""
+    sender = update.effective_sender  # sender_chat first (anonymous admins, channels)
+    if sender is not None:
+        return sender.id
+    chat = update.effective_chat
+    return chat.id if chat is not None else 0
