@@ -4,6 +4,10 @@
 where every part is a known, reasonably common word (linking elements such as the
 "s" in "Gesichts-" are dropped) and the parts are, on average, more common than the
 whole word. The frequencies come from wordfreq (see scripts/build_wordlist.py).
+
+Words longer than MAX_WORD are not split: the search tries every cut (and slices the word
+at each), so its cost grows with the square of the length — a 160 KB "word" took 40 s
+(issue 12). The longest word of the frequency list has 34 letters.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from functools import lru_cache
 from bot.wordfreqs import frequencies
 
 MIN_WORD = 8  # shorter words are hardly ever compounds worth splitting
+MAX_WORD = 64  # longer ones are not split (see above)
 MIN_PART = 4
 MIN_HEAD = 4  # the last part carries the meaning; very short heads are mostly noise
 MIN_ZIPF = 2.5  # parts rarer than this are more likely fragments than words
@@ -62,7 +67,7 @@ def _best_split(word: str, depth: int) -> tuple[list[str], float] | None:
 @lru_cache(maxsize=200_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """Parts of a lower-case German compound, or () when it is not one."""
-    if len(word) < MIN_WORD or not word.isalpha():
+    if not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha():
         return ()
     split = _best_split(word, depth=3)
     if split is None:
