@@ -382,3 +382,31 @@ async def test_anonymous_admins_are_counted_per_group(
         again = await fake_api.reply_to(fake_api.anonymous(f"/ask {QUESTION}", -1001))
     assert "<blockquote>" in first["text"] and "<blockquote>" in other_group["text"]
     assert "wait a minute" in again["text"]
+
+
+# ---- every press answered, every command heard --------------------------------------------
+
+
+async def test_a_press_with_foreign_data_is_answered(
+    fake_api: FakeBotAPI, bundled_engine: Engine
+) -> None:
+    async with running(fake_api, bundled_engine):
+        message = {"message_id": 5, "date": 0, "chat": CHAT, "text": "x"}
+        ids = [fake_api.press(data, message) for data in ("zzz|garbage", "", "x" * 64, "m")]
+        for query_id in ids:
+            await fake_api.wait_for("answerCallbackQuery", callback_query_id=query_id)
+    assert not fake_api.sent("sendMessage")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("de", "Diesen Befehl kenne ich nicht"), ("en", "I don't know")]
+)
+async def test_an_unknown_command_in_a_private_chat_gets_a_hint(
+    fake_api: FakeBotAPI, bundled_engine: Engine, language: str, words: str
+) -> None:
+    async with running(fake_api, bundled_engine):
+        fake_api.group("/frobnicate")  # in a group: maybe another bot's, so silence
+        user = fake_api.user(1001, language)
+        reply = await fake_api.reply_to(fake_api.private("/frobnicate", user))
+    assert words in reply["text"] and "/help" in reply["text"]
+    assert len(fake_api.sent("sendMessage")) == 1

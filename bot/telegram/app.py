@@ -124,6 +124,8 @@ def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset
             InlineQueryHandler(handlers.inline_query),
             CallbackQueryHandler(handlers.button, pattern=buttons.PATTERN),
             CallbackQueryHandler(admin.press_add, pattern=admin.ADD_PATTERN),
+            CallbackQueryHandler(handlers.unknown_button),  # any other data: answered too
+            MessageHandler(private & filters.COMMAND, handlers.unknown_command),
         ]
     )
     application.add_error_handler(handlers.error_handler)

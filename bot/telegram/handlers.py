@@ -181,6 +181,13 @@ async def private_other(update: Update, context: Context) -> None:
         await reply(update.effective_message, text(lang, "text_only"))
 
 
+async def unknown_command(update: Update, context: Context) -> None:
+    """Point to /help when a private chat sends a command the bot does not have."""
+    if update.effective_message:
+        lang = user_language(update.effective_user)
+        await reply(update.effective_message, text(lang, "unknown_command"))
+
+
 async def group_text(update: Update, context: Context) -> None:
     """Answer a group message that mentions the bot, replies to it, or (if on) ends in '?'."""
     message = update.effective_message
@@ -297,6 +304,13 @@ async def button(update: Update, context: Context) -> None:
             return
         await query.answer()
         await reply(message, render.paragraph_html(paragraph, source, lang))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """Answer a press whose data is not the bot's, so that the button stops spinning."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text(user_language(query.from_user), "stale_button"), show_alert=True)
 
 
 async def show_more(

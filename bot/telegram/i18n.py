@@ -46,6 +46,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "at most {limit} characters, e.g. <code>{example}</code>"
         ),
         "text_only": "Please send your question as text.",
+        "unknown_command": "I don't know that command. Just write your question, or see /help.",
         "error": "Sorry, something went wrong on my side. Please try again later.",
         "more": "More",
         "paragraph": "Paragraph",
@@ -131,6 +132,10 @@ _TEXTS: dict[str, dict[str, str]] = {
             "höchstens {limit} Zeichen, z. B. <code>{example}</code>"
         ),
         "text_only": "Bitte schick mir deine Frage als Text.",
+        "unknown_command": (
+            "Diesen Befehl kenne ich nicht. Schreib einfach deine Frage, "
+            "oder sieh unter /help nach."
+        ),
         "error": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuch es später.",
         "more": "Mehr",
         "paragraph": "Absatz",
