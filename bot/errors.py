@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 
 class NewsbotError(Exception):
     """Base class for every error newsbot raises on purpose."""
@@ -25,3 +27,21 @@ class ConfigError(NewsbotError):
 
 class IndexError_(NewsbotError):
     """A saved index that cannot be used (missing, truncated, or from other knowledge)."""
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """`value` for a message, as repr() gives it but at most `limit` characters, made
+    without rendering the whole of a huge value."""
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short_repr() -> reprlib.Repr:
+    brief = reprlib.Repr()
+    brief.maxstring = brief.maxother = brief.maxlong = 60
+    brief.maxlist = brief.maxtuple = brief.maxdict = brief.maxset = 3
+    brief.maxlevel = 2
+    return brief
+
+
+_REPR = _short_repr()

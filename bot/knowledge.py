@@ -6,7 +6,11 @@ A YAML file holds one article: `id`, `title`, `language`, `published`, optional
 A `.jsonl` file holds one article per line: `id`, `title`, `text`, optional
 `language`, `url`, `published`, `source`, `author`; paragraphs are separated by blank
 lines. Broken files become KnowledgeError values naming the file, line and fix; the
-good articles are still returned.
+good articles are still returned. No value is rendered whole into a message
+(`errors.shown`), YAML comes through `safe_yaml` (no aliases, bounded nesting), and a
+file whose text cannot be stored (a JSON-escaped lone surrogate, `\\ud800`), a number of
+thousands of digits or nesting a thousand levels deep is an error of that file, not of
+the load. A folder that cannot be read is reported too (its files are not loaded).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,22 +27,14 @@ from typing import Any
 
 import yaml
 
+from bot import safe_yaml
 from bot.analysis import LANGUAGES
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, shown
 from bot.models import Article, Paragraph
 
 SUFFIXES = (".yaml", ".yml", ".jsonl")
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so that a bad date is reported with its line."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
+# An escape that may stand for half of a UTF-16 pair: the text is checked when one occurs.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 _FIELDS = {"id", "title", "language", "published", "updated", "source", "url", "author", "body"}
 
 
@@ -74,29 +71,50 @@ def default_knowledge() -> Path:
 
 def knowledge_files(path: Path) -> list[Path]:
     """The knowledge files at `path` (a file, or a folder searched recursively)."""
+    return scan_files(path)[0]
+
+
+def scan_files(path: Path) -> tuple[list[Path], list[KnowledgeError]]:
+    """The knowledge files at `path` (hidden files and folders left out), and an error for
+    each folder that could not be listed."""
     if path.is_file():
-        return [path]
+        return [path], []
     if not path.is_dir():
-        return []
-    return sorted(
-        p for p in path.rglob("*")
-        if p.suffix in SUFFIXES and p.is_file() and not any(
-            part.startswith(".") for part in p.relative_to(path).parts
-        )
-    )
+        return [], []
+    found: list[Path] = []
+    errors: list[KnowledgeError] = []
+
+    def unreadable(err: OSError) -> None:
+        errors.append(KnowledgeError(str(err.filename), f"cannot read the folder ({err.strerror})",
+                                     "check its permissions; the articles in it are skipped"))
+
+    for folder, dirs, names in os.walk(path, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            file = Path(folder, name)
+            if not name.startswith(".") and file.suffix in SUFFIXES and file.is_file():
+                found.append(file)
+    return sorted(found), errors
 
 
 def load(path: str | Path) -> KnowledgeBase:
-    """Load every article under `path`; bad files and duplicate ids become errors."""
+    """Load every article under `path`; bad files, unreadable folders and duplicate ids
+    become errors."""
     root = Path(path)
-    kb = KnowledgeBase()
     if not root.exists():
-        kb.errors.append(KnowledgeError(
+        return KnowledgeBase(errors=[KnowledgeError(
             str(root), "no such file or folder",
             "pass --knowledge with a folder of .yaml/.jsonl articles or set NEWSBOT_KNOWLEDGE",
-        ))
-        return kb
-    kb.files = knowledge_files(root)
+        )])
+    files, errors = scan_files(root)
+    kb = load_files(files)
+    kb.errors[:0] = errors
+    return kb
+
+
+def load_files(files: list[Path]) -> KnowledgeBase:
+    """Load the articles of `files`; bad files and duplicate ids become errors."""
+    kb = KnowledgeBase(files=files)
     seen: dict[str, str] = {}
     for file in kb.files:
         try:
@@ -110,7 +128,7 @@ def load(path: str | Path) -> KnowledgeBase:
                 continue
             if item.id in seen:
                 kb.errors.append(KnowledgeError(
-                    str(file), f"duplicate article id {item.id!r} (also in {seen[item.id]})",
+                    str(file), f"duplicate article id {shown(item.id)} (also in {seen[item.id]})",
                     "give each article its own id", line,
                 ))
                 continue
@@ -122,32 +140,51 @@ def load(path: str | Path) -> KnowledgeBase:
 def load_yaml(file: Path) -> Article:
     """One article from a YAML file; raises KnowledgeError."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise KnowledgeError(str(file), f"not UTF-8 text ({err.reason})",
                              "save the file as UTF-8") from None
     except OSError as err:
         raise KnowledgeError(str(file), f"cannot read it ({err.strerror})",
                              "check the path and its permissions") from None
-    try:
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise KnowledgeError(str(file), f"YAML syntax error: {problem}",
-                             "fix the YAML syntax (quote text containing ': ' or '#')",
-                             line) from None
+    data = yaml_data(text, str(file))
     if not isinstance(data, dict):
         raise KnowledgeError(str(file), "the file is not a YAML mapping",
                              "write the article as `id: ...`, `title: ...`, `body: [...]`", 1)
-    return _article(data, file, _line_finder(text), "yaml")
+    return _article(data, file, _line_finder(text), "yaml",
+                    _SURROGATE_ESCAPE.search(text) is not None)
+
+
+def yaml_data(text: str, origin: str) -> Any:
+    """The data of a YAML text (see `safe_yaml`); raises KnowledgeError naming `origin`."""
+    try:
+        return safe_yaml.parse(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        if isinstance(err, safe_yaml.Refused):
+            raise KnowledgeError(origin, str(err.problem), err.fix, line) from None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise KnowledgeError(origin, f"YAML syntax error: {problem[:120]}",
+                             "fix the YAML syntax (quote text containing ': ' or '#')",
+                             line) from None
+    except (ValueError, RecursionError) as err:
+        raise _unreadable_value(origin, err, None) from None
+
+
+def _unreadable_value(origin: str, err: Exception, line: int | None) -> KnowledgeError:
+    """A number too long to convert (ValueError) or nesting too deep to parse."""
+    if isinstance(err, RecursionError):
+        return KnowledgeError(origin, "values nested too deeply to read",
+                              "write the article flat, as the README shows", line)
+    return KnowledgeError(origin, f"a value that cannot be read ({str(err)[:60]}…)",
+                          "write long numbers as text, in quotes", line)
 
 
 def load_jsonl(file: Path) -> list[tuple[Article | KnowledgeError, int]]:
     """Articles of a JSON Lines file, each with its line number, errors in their place."""
     try:
-        fh = file.open(encoding="utf-8")
+        fh = file.open(encoding="utf-8-sig")
     except OSError as err:
         raise KnowledgeError(str(file), f"cannot read it ({err.strerror})",
                              "check the path and its permissions") from None
@@ -167,7 +204,7 @@ def load_jsonl_part(
     except OSError as err:
         raise KnowledgeError(str(file), f"cannot read it ({err.strerror})",
                              "check the path and its permissions") from None
-    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig" if start == 0 else "utf-8")
     return _jsonl_lines(file, enumerate(lines, start=first_line))
 
 
@@ -185,12 +222,17 @@ def _jsonl_lines(
                 out.append((KnowledgeError(str(file), f"invalid JSON ({err.msg})",
                                            "write one JSON object per line", number), number))
                 continue
+            except (ValueError, RecursionError) as err:
+                out.append((_unreadable_value(str(file), err, number), number))
+                continue
             if not isinstance(data, dict):
                 out.append((KnowledgeError(str(file), "the line is not a JSON object",
                                            "write one JSON object per line", number), number))
                 continue
+            escapes = "\\u" in raw and _SURROGATE_ESCAPE.search(raw) is not None
             try:
-                out.append((_article(data, file, lambda _key, n=number: n, "jsonl"), number))
+                out.append((_article(data, file, lambda _key, n=number: n, "jsonl", escapes),
+                            number))
             except KnowledgeError as err:
                 out.append((err, number))
     except UnicodeDecodeError as err:
@@ -211,7 +253,10 @@ def _line_finder(text: str) -> Any:
     return find
 
 
-def _article(data: dict[str, Any], file: Path, line_of: Any, kind: str) -> Article:
+def _article(
+    data: dict[str, Any], file: Path, line_of: Any, kind: str, escapes: bool = False,
+) -> Article:
+    """The article in `data`; `escapes`: the text had escapes that may be lone surrogates."""
     def fail(key: str, problem: str, fix: str) -> KnowledgeError:
         return KnowledgeError(str(file), problem, fix, line_of(key))
 
@@ -222,16 +267,16 @@ def _article(data: dict[str, Any], file: Path, line_of: Any, kind: str) -> Artic
         raise fail("id", "missing or empty `id`", "add `id: some-unique-name`")
     art_id = str(art_id).strip()
     if "#" in art_id or len(art_id.split(None, 1)) > 1:
-        raise fail("id", f"`id` {art_id!r} contains spaces or '#'",
+        raise fail("id", f"`id` {shown(art_id)} contains spaces or '#'",
                    "use letters, digits, '-', '_' or '.' in ids")
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         raise fail("title", "missing or empty `title`", "add `title: The headline`")
 
     if kind == "yaml":
-        unknown = sorted(set(data) - _FIELDS)
+        unknown = sorted((k for k in data if k not in _FIELDS), key=str)
         if unknown:
-            raise fail(unknown[0], f"unknown field(s) {', '.join(map(repr, unknown))}",
+            raise fail(str(unknown[0]), f"unknown field(s) {', '.join(map(shown, unknown[:5]))}",
                        f"use only {', '.join(sorted(_FIELDS))}")
         paragraphs = _yaml_body(data.get("body"), fail)
     else:
@@ -244,7 +289,7 @@ def _article(data: dict[str, Any], file: Path, line_of: Any, kind: str) -> Artic
     if language is None:
         language = detect_language(" ".join(p.text for p in paragraphs[:5]))
     if not isinstance(language, str) or language.lower() not in LANGUAGES:
-        raise fail("language", f"unsupported `language` {language!r}",
+        raise fail("language", f"unsupported `language` {shown(language)}",
                    f"use one of {', '.join(LANGUAGES)}")
     published = _date(data.get("published"), "published", fail)
     updated = _date(data.get("updated"), "updated", fail)
@@ -258,13 +303,32 @@ def _article(data: dict[str, Any], file: Path, line_of: Any, kind: str) -> Artic
         strings[key] = value.strip() if isinstance(value, str) and value.strip() else None
     url = strings["url"]
     if url and not url.startswith(("http://", "https://")):
-        raise fail("url", f"`url` {url!r} is not an http(s) address",
+        raise fail("url", f"`url` {shown(url)} is not an http(s) address",
                    "write the full https://… URL")
-    return Article(
+    article = Article(
         id=art_id, title=title.strip(), language=language.lower(), paragraphs=paragraphs,
         published=published, updated=updated, source=strings["source"], url=url,
         author=strings["author"], path=str(file),
     )
+    unstorable = _lone_surrogate(article, "body" if kind == "yaml" else "text") if escapes else None
+    if unstorable:
+        raise fail(unstorable, f"`{unstorable}` holds an escaped lone surrogate (\\udXXX), "
+                   "which no UTF-8 text can store", "write the character itself instead")
+    return article
+
+
+def _lone_surrogate(article: Article, body: str) -> str | None:
+    """The first field of `article` with half a UTF-16 pair in it, if any."""
+    fields = [("id", article.id), ("title", article.title), ("source", article.source),
+              ("url", article.url), ("author", article.author)]
+    fields += [(body, p.text) for p in article.paragraphs]
+    fields += [(body, p.section) for p in article.paragraphs]
+    for key, value in fields:
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError:
+            return key
+    return None
 
 
 def _split_paragraphs(text: str) -> list[str]:
@@ -292,10 +356,11 @@ def _yaml_body(body: Any, fail: Any) -> tuple[Paragraph, ...]:
             paras = item.get("paragraphs")
             bad_section = section is not None and not isinstance(section, str)
             if not isinstance(paras, list) or bad_section:
-                raise fail("body", f"bad section {section!r}", fix)
+                raise fail("body", f"bad section {shown(section)}", fix)
             for p in paras:
                 if not isinstance(p, str):
-                    raise fail("body", f"a paragraph in section {section!r} is not text", fix)
+                    raise fail("body", f"a paragraph in section {shown(section)} is not text",
+                               fix)
                 if p.strip():
                     out.append(Paragraph(p.strip(), section.strip() if section else None))
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
@@ -304,7 +369,7 @@ def _yaml_body(body: Any, fail: Any) -> tuple[Paragraph, ...]:
                 out.append(Paragraph(item["text"].strip(),
                                      section.strip() if isinstance(section, str) else None))
         else:
-            raise fail("body", f"cannot read body item {str(item)[:40]!r}", fix)
+            raise fail("body", f"cannot read body item {shown(item)}", fix)
     if not out:
         raise fail("body", "`body` has no text", fix)
     return tuple(out)
@@ -323,14 +388,14 @@ def parse_date(value: Any) -> dt.date | None:
         return value
     if isinstance(value, str):
         return dt.date.fromisoformat(value.strip()[:10])
-    raise ValueError(f"not a date: {value!r}")
+    raise ValueError(f"not a date: {shown(value)}")
 
 
 def _date(value: Any, key: str, fail: Any) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError:
-        raise fail(key, f"bad date `{key}: {value}`",
+        raise fail(key, f"bad date `{key}: {shown(value)}`",
                    f"write `{key}: YYYY-MM-DD`, e.g. 2024-10-22") from None
 
 

@@ -17,13 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, shown
 from bot.ingest.draft import Draft
 from bot.ingest.errors import ExtractError, IngestError
 from bot.ingest.extract import extract
-from bot.knowledge import load_jsonl, load_yaml, parse_date
+from bot.knowledge import load_jsonl, load_yaml, parse_date, yaml_data
 from bot.models import Article, Paragraph
 
 SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt", ".yaml", ".yml", ".jsonl")
@@ -76,9 +74,10 @@ def read_markdown(text: str, origin: str) -> Draft:
     body = text.replace("\r\n", "\n")
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as err:
-            raise ExtractError(f"{origin}: the front matter is not valid YAML ({err})") from None
+            loaded = yaml_data(match.group(1), origin)
+        except KnowledgeError as err:
+            raise ExtractError(f"{origin}: the front matter is not valid YAML ({err.problem})"
+                               ) from None
         if not isinstance(loaded, dict):
             raise ExtractError(f"{origin}: the front matter must be `key: value` lines")
         meta, body = loaded, body[match.end():]
@@ -111,10 +110,12 @@ def _draft(meta: dict[str, Any], title: str, paragraphs: list[Paragraph], origin
         raise ExtractError(f"{origin}: no title; add `title:` front matter or a first line")
     if not paragraphs:
         raise ExtractError(f"{origin}: no paragraphs after the title")
-    unknown = sorted(set(meta) - {"id", "title", "language", "published", "updated",
-                                  "source", "url", "author"})
+    unknown = sorted((k for k in meta if k not in {"id", "title", "language", "published",
+                                                   "updated", "source", "url", "author"}),
+                     key=str)
     if unknown:
-        raise ExtractError(f"{origin}: unknown front matter field(s) {', '.join(unknown)}")
+        raise ExtractError(f"{origin}: unknown front matter field(s) "
+                           f"{', '.join(map(shown, unknown[:5]))}")
     return Draft(
         title=title.strip(), paragraphs=tuple(paragraphs),
         language=_text(meta.get("language")) or None,
@@ -164,4 +165,4 @@ def _date(value: Any, origin: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError:
-        raise ExtractError(f"{origin}: bad date {value!r}; write YYYY-MM-DD") from None
+        raise ExtractError(f"{origin}: bad date {shown(value)}; write YYYY-MM-DD") from None

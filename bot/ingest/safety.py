@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 
+from bot.errors import shown
 from bot.ingest.deadline import Deadline, DeadlineStream
 from bot.ingest.errors import PRIVATE_FIX, UnsafeURLError
 
@@ -78,7 +79,7 @@ def resolve(host: str, port: int) -> list[IPAddress]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as err:
         raise UnsafeURLError(
-            f"cannot resolve the host name {host!r} ({err}); check the address"
+            f"cannot resolve the host name {shown(host)} ({err}); check the address"
         ) from None
     seen: list[IPAddress] = []
     for info in infos:
@@ -105,15 +106,16 @@ def check_url(url: str, allow_private: bool) -> None:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as err:
-        raise UnsafeURLError(f"{url!r} is not a valid URL ({err})") from None
+        raise UnsafeURLError(f"{shown(url, 200)} is not a valid URL ({err})") from None
     if parts.scheme.lower() not in SCHEMES:
         raise UnsafeURLError(
-            f"refused {url!r}: only http:// and https:// addresses can be added"
+            f"refused {shown(url, 200)}: only http:// and https:// addresses can be added"
         )
     if not parts.hostname:
-        raise UnsafeURLError(f"{url!r} has no host name; write the full https://… address")
+        raise UnsafeURLError(f"{shown(url, 200)} has no host name; "
+                             "write the full https://… address")
     if parts.username or parts.password:
-        raise UnsafeURLError(f"refused {url!r}: addresses with a user name or password")
+        raise UnsafeURLError(f"refused {shown(url, 200)}: addresses with a user name or password")
     port = port or (443 if parts.scheme.lower() == "https" else 80)
     check_addresses(parts.hostname, resolve(parts.hostname, port), allow_private)
 

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import yaml
 
 from bot.analysis import LANGUAGES
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, shown
 from bot.ingest.draft import Draft, content_hash
 from bot.ingest.errors import IngestError
 from bot.knowledge import detect_language, knowledge_files, load_jsonl, load_yaml
@@ -148,7 +148,7 @@ def write_draft(draft: Draft, existing: Existing) -> Written | Duplicate:
                 existing.remember(art_id, draft.origin if "://" in draft.origin else None)
                 return Written(art_id, path, draft.title, len(draft.paragraphs))
             existing.ids.add(art_id)
-    raise IngestError(f"{draft.origin}: no free file name for {wanted!r}")  # pragma: no cover
+    raise IngestError(f"{draft.origin}: no free file name for {shown(wanted)}")  # pragma: no cover
 
 
 def to_yaml(draft: Draft) -> dict[str, Any]:
@@ -156,7 +156,7 @@ def to_yaml(draft: Draft) -> dict[str, Any]:
     language = draft.language or detect_language(" ".join(p.text for p in draft.paragraphs[:5]))
     language = language.lower()
     if language not in LANGUAGES:
-        raise IngestError(f"{draft.origin}: language {language!r} is not one of "
+        raise IngestError(f"{draft.origin}: language {shown(language)} is not one of "
                           f"{', '.join(LANGUAGES)}")
     data: dict[str, Any] = {"id": None, "title": draft.title, "language": language}
     for key in ("published", "updated", "source", "url", "author"):
