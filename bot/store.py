@@ -3,8 +3,9 @@
 Layout of an index folder (`<knowledge>/.newsbot-index/` by default):
 
 - `manifest.json` — format, analysis fingerprint, the knowledge files it was built
-  from (size, mtime, sha256, lines), and the size and sha256 of every other file.
-  It is written last; a folder whose files do not match it is rebuilt, never served.
+  from (size, mtime, ctime, inode, sha256, lines), and the size and sha256 of every other
+  file. It is written last; a folder whose files do not match it, or a manifest of the
+  wrong shape (`manifest.valid`), is rebuilt, never served.
 - `texts.bin` + `paragraphs.npy` — every paragraph's UTF-8 text and byte offsets;
   passages are character ranges of paragraphs (`passages.npy`), their sentences
   spans into the passage (`sentences.npy`, CSR by `sentence_offsets.npy`).
@@ -21,7 +22,9 @@ Layout of an index folder (`<knowledge>/.newsbot-index/` by default):
   past SEGMENT_SHARE of the base or MAX_SEGMENTS they are merged into one folder.
 
 Building analyses passages on both cores (fork) and constructs postings with numpy.
-No live Python object is pickled to disk.
+No live Python object is pickled to disk. A build writes into a `*.tmp-*` folder with its
+process id in OWNER_FILE; one left by a killed build is removed by the next build once
+its owner is gone or it is an hour old.
 """
 
 from __future__ import annotations
@@ -50,17 +53,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot import manifest as manifests
 from bot.analysis import TOKEN_RE, analyzer
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, shown
 from bot.index import BM25Index
 from bot.knowledge import (
     KnowledgeBase,
-    knowledge_files,
-    load,
+    load_files,
     load_jsonl,
     load_jsonl_part,
     load_yaml,
+    scan_files,
 )
+from bot.manifest import file_info
 from bot.models import Article, Paragraph, Passage, Span
 from bot.passages import pieces
 from bot.sentences import split_sentences
@@ -76,6 +81,8 @@ PARALLEL_BYTES = 20_000_000  # JSON Lines; larger ones are parsed by the workers
 # passages and there are fewer than MAX_SEGMENTS; past that, everything is merged.
 SEGMENT_SHARE = 0.1
 MAX_SEGMENTS = 16
+OWNER_FILE = ".owner"  # the process id of the build writing a temporary folder
+STALE_SECONDS = 3600  # a temporary folder this old is a killed build's, whoever owns it
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 Progress = Callable[[int], None]  # called with the number of passages just done
@@ -421,7 +428,10 @@ def _file_jobs(files: list[Path], chunks: int) -> list[_FileJob] | None:
     """Jobs that parse the knowledge files in the workers, in file order, or None when
     the JSON Lines are too small to gain from it or use carriage returns (line numbers
     are counted by line feeds here)."""
-    sizes = {f: f.stat().st_size for f in files}
+    try:
+        sizes = {f: f.stat().st_size for f in files}
+    except OSError:
+        return None  # one vanished: loaded in the parent, which reports it
     total = sum(size for f, size in sizes.items() if f.suffix == ".jsonl")
     if total < PARALLEL_BYTES:
         return None
@@ -431,8 +441,11 @@ def _file_jobs(files: list[Path], chunks: int) -> list[_FileJob] | None:
         if file.suffix != ".jsonl":
             jobs.append((str(file), 0, 0, 0))
             continue
-        with file.open("rb") as fh:
-            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if sizes[file] else b""
+        try:
+            with file.open("rb") as fh:
+                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if sizes[file] else b""
+        except (OSError, ValueError):
+            return None
         try:
             if data.find(b"\r") >= 0:
                 return None
@@ -451,13 +464,16 @@ def _file_jobs(files: list[Path], chunks: int) -> list[_FileJob] | None:
 
 def load_and_build(
     root: Path, progress: Progress | None = None, workers: int | None = None,
+    files: list[Path] | None = None,
 ) -> tuple[KnowledgeBase, Segment]:
-    """load(root) and build_segment() of its articles. Large JSON Lines are parsed by
-    the worker processes, each a range of lines, so the articles never pass through
-    this process (it only gets their errors and ids); when two share an id or a file
-    cannot be read as a whole, everything is loaded here instead (load() says which)."""
+    """load_files() of the knowledge files at `root` (or `files`) and build_segment() of
+    their articles. Large JSON Lines are parsed by the worker processes, each a range of
+    lines, so the articles never pass through this process (it only gets their errors
+    and ids); when two share an id or a file cannot be read as a whole, everything is
+    loaded here instead (load_files() says which)."""
     workers = workers or min(os.cpu_count() or 1, 8)
-    files = knowledge_files(root) if root.exists() else []
+    if files is None:
+        files = scan_files(root)[0] if root.exists() else []
     jobs = (_file_jobs(files, workers * 8)
             if workers >= 2 and sys.platform != "win32" else None)
     if jobs:
@@ -466,7 +482,7 @@ def load_and_build(
             seg, errors, ids = built
             if len(set(ids)) == len(ids):
                 return KnowledgeBase(errors=errors, files=files), seg
-    kb = load(root)
+    kb = load_files(files)
     return kb, build_segment(kb.articles, progress, workers)
 
 
@@ -703,6 +719,18 @@ class Store:
     def passage_count(self, number: int) -> int:
         return int(self._a["art_pass"][number + 1] - self._a["art_pass"][number])
 
+    def article_docs(self, language: str, doc: int) -> tuple[int, int]:
+        """The documents [lo, hi) of the `language` index that hold the passages of the
+        article document `doc` belongs to (an article's passages are consecutive)."""
+        numbers = self.doc_passages[language]
+        art = int(self._a["pass_art"][int(numbers[doc])])
+        lo, hi = int(self._a["art_pass"][art]), int(self._a["art_pass"][art + 1])
+        return int(np.searchsorted(numbers, lo)), int(np.searchsorted(numbers, hi))
+
+    def language_articles(self, language: str) -> int:
+        """How many articles are in `language`."""
+        return sum(1 for lang in self.article_languages if lang == language)
+
 
 class PassageList(Sequence[Passage]):
     """A collection's passages by document number, read from the store on access."""
@@ -743,7 +771,7 @@ def _segment_arrays(seg: Segment) -> tuple[dict[str, Any], bytes, bytes, list[st
         "pass_para": np.asarray(seg.pass_para, dtype=np.int32),
         "pass_start": np.asarray(seg.pass_start, dtype=np.int32),
         "pass_end": np.asarray(seg.pass_end, dtype=np.int32),
-        "pass_part": np.asarray(seg.pass_part, dtype=np.int16),
+        "pass_part": np.asarray(seg.pass_part, dtype=np.int32),  # int16 overflowed
         "pass_art": np.asarray(seg.pass_art, dtype=np.int32),
         "sent_off": np.asarray(seg.sent_off, dtype=np.int64),
         "sents": np.asarray(seg.sents, dtype=np.int32).reshape(-1, 2),
@@ -785,8 +813,10 @@ def write(
 ) -> None:
     """Write a store's files and manifest into a new folder, then rename it into place."""
     directory.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_folders(directory)
     tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
     try:
+        (tmp / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
         files: dict[str, list[Any]] = {}
 
         def put(name: str, blobs: Sequence[Blob]) -> None:
@@ -818,6 +848,7 @@ def write(
         (tmp / ".gitignore").write_text("*\n", encoding="utf-8")  # never commit an index
         (tmp / "manifest.json").write_text(json.dumps(info, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
+        (tmp / OWNER_FILE).unlink()
         old = directory.with_name(directory.name + ".old")
         if directory.exists():
             shutil.rmtree(old, ignore_errors=True)
@@ -827,6 +858,40 @@ def write(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_stale_folders(directory: Path) -> None:
+    """Remove the temporary folders that killed builds of `directory` (or, for a segment,
+    of any segment beside it) left: their owner process is gone, or they are an hour old."""
+    stem = "segment-" if manifests.SEGMENT_DIR.fullmatch(directory.name) else directory.name
+    now = time.time()
+    for tmp in directory.parent.glob(f"{stem}*.tmp-*"):
+        try:
+            if not tmp.is_dir() or tmp.is_symlink():
+                continue
+            old = now - tmp.stat().st_mtime > STALE_SECONDS
+            if old or not _owner_alive(tmp / OWNER_FILE):
+                log.info("index: removing %s, left by a build that did not finish", tmp)
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _owner_alive(owner: Path) -> bool:
+    """Whether the process named in `owner` runs (True when that cannot be told)."""
+    try:
+        pid = int(owner.read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return True  # no owner file: only the age tells
+    except (OSError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it runs, as another user
+    return True
 
 
 def _joined(
@@ -940,12 +1005,14 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(directory: Path) -> dict[str, Any] | None:
+def read_manifest(directory: Path, top: bool = True) -> dict[str, Any] | None:
+    """The manifest of an index folder (`top`) or of a segment folder, None when it is
+    missing, not JSON, or not of the shape this version writes."""
     try:
         info: dict[str, Any] = json.loads((directory / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
-    return info if isinstance(info, dict) and info.get("format") == FORMAT else None
+    return info if manifests.valid(info, FORMAT, top) else None
 
 
 def verify(directory: Path, manifest: dict[str, Any], checksums: bool = True) -> bool:
@@ -967,9 +1034,10 @@ def verify(directory: Path, manifest: dict[str, Any], checksums: bool = True) ->
         try:
             raw = (folder / "manifest.json").read_bytes()
             inner = json.loads(raw)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return False
-        if (hashlib.sha256(raw).hexdigest() != entry.get("sha256") or "segments" in inner
+        if (hashlib.sha256(raw).hexdigest() != entry.get("sha256")
+                or not manifests.valid(inner, FORMAT, top=False)
                 or not verify(folder, inner, checksums)):
             return False
     return True
@@ -980,7 +1048,7 @@ def open_store(directory: Path, manifest: dict[str, Any]) -> Store:
     store = _open_folder(directory, manifest)
     for entry in manifest.get("segments", []):
         folder = directory / entry["dir"]
-        got = read_manifest(folder)
+        got = read_manifest(folder, top=False)
         if got is None:
             raise OSError(f"segment {folder} has no manifest")
         store = stacked(store, _open_folder(folder, got), entry["dir"])
@@ -1094,13 +1162,6 @@ def analysis_fingerprint(version: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def file_info(path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
-    st = path.stat()
-    return {"size": st.st_size, "mtime": st.st_mtime_ns,
-            "sha256": hashlib.sha256(data).hexdigest(), "lines": data.count(b"\n")}
-
-
 def _rel(root: Path, file: Path) -> str:
     return file.name if root.is_file() else file.relative_to(root).as_posix()
 
@@ -1164,23 +1225,33 @@ def open_or_build(
     fingerprint = analysis_fingerprint(version)
     candidates = [index_dir] if index_dir is not None else [
         default_index_dir(root), cache_index_dir(root)]
-    files = knowledge_files(root)
+    files, folder_errors = scan_files(root)
+    got = _open_or_build(root, fingerprint, candidates, files, progress, rebuild)
+    got.errors[:0] = folder_errors  # looked at anew each time, never saved
+    return got
+
+
+def _open_or_build(
+    root: Path, fingerprint: str, candidates: list[Path], files: list[Path],
+    progress: Progress | None, rebuild: bool,
+) -> Loaded:
     for directory in candidates:
         manifest = None if rebuild else read_manifest(directory)
         if manifest is not None and manifest.get("fingerprint") == fingerprint:
-            got = _reuse(root, directory, manifest, files, progress)
+            got = _try_reuse(root, directory, manifest, files, progress)
             if got is not None:
                 return got
         if manifest is not None or _writable(directory):
             break
     target = next((d for d in candidates if _writable(d)), None)
+    # the files as they are before they are read: one changed meanwhile differs next time
+    infos = {_rel(root, f): file_info(f) for f in files}
     with _collector_paused():
         for directory in candidates if not rebuild else []:
             _reuse_analysis(directory, fingerprint)
-        kb, seg = load_and_build(root, progress)
+        kb, seg = load_and_build(root, progress, files=files)
     manifest = {
-        "fingerprint": fingerprint, "knowledge": str(root),
-        "files": {_rel(root, f): file_info(f) for f in kb.files},
+        "fingerprint": fingerprint, "knowledge": str(root), "files": infos,
         "errors": _errors_to_json(kb.errors),
     }
     if target is not None:
@@ -1208,6 +1279,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _try_reuse(
+    root: Path, directory: Path, manifest: dict[str, Any], files: list[Path],
+    progress: Progress | None,
+) -> Loaded | None:
+    """_reuse, or None (a rebuild) when the saved index cannot be used after all: its
+    files changed or vanished while they were read, say."""
+    try:
+        return _reuse(root, directory, manifest, files, progress)
+    except (OSError, KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+        log.warning("index: cannot use %s (%s: %s); rebuilding", directory,
+                    type(err).__name__, str(err)[:200])
+        return None
+
+
 def _reuse(
     root: Path, directory: Path, manifest: dict[str, Any], files: list[Path],
     progress: Progress | None,
@@ -1219,14 +1304,13 @@ def _reuse(
         return None  # a file was removed
     changed: dict[str, dict[str, Any]] = {}
     for name, info in known.items():
-        st = current[name].stat()
-        if st.st_size == info["size"] and st.st_mtime_ns == info["mtime"]:
+        if manifests.unchanged(current[name], info):
             continue
         fresh = file_info(current[name])
-        if fresh["sha256"] == info["sha256"]:
-            changed[name] = fresh  # touched, same content
+        if fresh["sha256"] == info["sha256"] and fresh["size"] == info["size"]:
+            changed[name] = fresh  # touched, same content (or unreadable still)
             continue
-        if not name.endswith(".jsonl") or fresh["size"] < info["size"]:
+        if not name.endswith(".jsonl") or not info["sha256"] or fresh["size"] < info["size"]:
             return None
         with current[name].open("rb") as fh:
             head = fh.read(info["size"])
@@ -1234,16 +1318,17 @@ def _reuse(
             return None  # rewritten, not appended to
         changed[name] = fresh
     added = sorted(set(current) - set(known))
+    added_infos = {n: file_info(current[n]) for n in added}
     if not verify(directory, manifest):
         log.warning("index: %s does not match its manifest; rebuilding", directory)
         return None
     grown = [n for n in changed if changed[n]["size"] != known[n]["size"]]
     if not added and not grown:
-        if changed:  # only mtimes differ: remember the new ones
+        if changed:  # only times differ: remember the new ones
             manifest = dict(manifest)
             manifest["files"] = {**known, **changed}
             try:
-                (directory / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
+                _replace_manifest(directory, manifest)
             except OSError:
                 pass
         return Loaded(open_store(directory, manifest), _errors_from_json(manifest["errors"]),
@@ -1253,7 +1338,7 @@ def _reuse(
     seg = build_segment(articles, progress)
     info = {
         "fingerprint": manifest["fingerprint"], "knowledge": str(root),
-        "files": {**known, **changed, **{n: file_info(current[n]) for n in added}},
+        "files": {**known, **changed, **added_infos},
         "errors": manifest["errors"] + _errors_to_json(errors),
     }
     all_errors = _errors_from_json(info["errors"])
@@ -1303,10 +1388,15 @@ def _add_segment(
     segments.append({"dir": name, "sha256": hashlib.sha256(raw).hexdigest(),
                      "passages": len(seg.pass_para)})
     top = {**manifest, **info, "segments": segments}
-    tmp = directory / "manifest.json.tmp"
-    tmp.write_text(json.dumps(top, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, directory / "manifest.json")
+    _replace_manifest(directory, top)
     return open_store(directory, top)
+
+
+def _replace_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    """Write `manifest` as the folder's manifest.json in one step."""
+    tmp = directory / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, directory / "manifest.json")
 
 
 def _new_articles(
@@ -1320,7 +1410,12 @@ def _new_articles(
     loaded: list[tuple[Path, list[tuple[Article | KnowledgeError, int | None]]]] = []
     for name in grown:
         lines = known[name]["lines"]
-        loaded.append((current[name], [(a, n) for a, n in load_jsonl(current[name]) if n > lines]))
+        try:
+            lines_of = load_jsonl(current[name])
+        except KnowledgeError as err:
+            errors.append(err)
+            continue
+        loaded.append((current[name], [(a, n) for a, n in lines_of if n > lines]))
     for name in added:
         path = current[name]
         try:
@@ -1336,7 +1431,7 @@ def _new_articles(
                 errors.append(item)
             elif item.id in seen:
                 errors.append(KnowledgeError(
-                    str(path), f"duplicate article id {item.id!r}",
+                    str(path), f"duplicate article id {shown(item.id)}",
                     "give each article its own id", line))
             else:
                 seen.add(item.id)

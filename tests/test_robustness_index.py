@@ -7,12 +7,20 @@ Each case is reported (or rebuilt) and the other articles are still served.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot import compounds
+from bot import compounds, passages, store
 from bot.analysis import analyzer
+
+VERSION = "robustness-test"
 
 ARTICLE = """id: {id}
 title: {title}
@@ -47,3 +55,138 @@ def test_compound_splitting_work_is_bounded_per_token(monkeypatch: pytest.Monkey
     # normal compounds are split as before
     assert compounds.split_compound("gesichtserkennungssoftware") == (
         "gesicht", "erkennung", "software")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    write_article(kb, "sturm", "Der Sturm erreichte die Küste mit 120 Kilometern pro Stunde.")
+    write_article(kb, "hafen", "Die neue Fähre verbindet Rostock dreimal täglich mit Trelleborg.",
+                  title="Hafen")
+    return kb
+
+
+def texts(loaded: store.Loaded) -> dict[str, str]:
+    """article id -> its text, as the store serves it."""
+    got = loaded.store
+    return {got.article(n).id: " ".join(p.text for p in got.article(n).paragraphs)
+            for n in range(got.n_articles)}
+
+
+def test_a_paragraph_of_more_than_32767_passages_is_stored(
+    folder: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pass_part was int16: passage 32,768 of one paragraph overflowed the build."""
+    monkeypatch.setattr(passages, "MAX_WORDS", 2)  # a passage a sentence: 33,000 of them
+    write_article(folder, "lang", " ".join(f"Wind{n} weht." for n in range(33_000)))
+    built = store.open_or_build(folder, VERSION)
+    assert built.how == "built" and not built.errors
+    number = built.store.passage_number("lang#1.33000")
+    assert number is not None
+    last = built.store.passage(number)
+    assert last.id == "lang#1.33000" and last.text == "Wind32999 weht."
+    again = store.open_or_build(folder, VERSION)
+    assert again.how == "loaded" and again.store.passage(number) == last
+
+
+MANIFEST_DAMAGE = {
+    "files as a list": lambda m: m.update(files=[]),
+    "file entry not a mapping": lambda m: m["files"].update({"sturm.yaml": 1}),
+    "file size as text": lambda m: m["files"]["sturm.yaml"].update(size="big"),
+    "arrays as a list": lambda m: m.update(arrays=[]),
+    "array entry a number": lambda m: m["arrays"].update({"texts.bin": 5}),
+    "errors not a list": lambda m: m.update(errors={"a": 1}),
+    "error entry a number": lambda m: m.update(errors=[1]),
+    "segments of numbers": lambda m: m.update(segments=[1]),
+    "segment outside the folder": lambda m: m.update(segments=[{"dir": "../..", "sha256": "x"}]),
+    "languages a mapping": lambda m: m.update(languages={"de": 1}),
+    "sections a string": lambda m: m.update(sections="abc"),
+    "passages as text": lambda m: m.update(passages="many"),
+    "no files": lambda m: m.pop("files"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(MANIFEST_DAMAGE))
+def test_a_manifest_of_the_wrong_shape_is_rebuilt(folder: Path, damage: str) -> None:
+    first = store.open_or_build(folder, VERSION)
+    path = first.directory / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    MANIFEST_DAMAGE[damage](manifest)
+    path.write_text(json.dumps(manifest), "utf-8")
+    again = store.open_or_build(folder, VERSION)
+    assert again.how == "built"
+    assert texts(again) == texts(first)
+
+
+def test_a_file_deleted_while_indexing_is_no_crash(
+    folder: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = store.load_and_build
+
+    def and_delete(root: Path, *args: Any, **kwargs: Any) -> Any:
+        got = real(root, *args, **kwargs)
+        (folder / "hafen.yaml").unlink()  # another process removes it meanwhile
+        return got
+
+    monkeypatch.setattr(store, "load_and_build", and_delete)
+    built = store.open_or_build(folder, VERSION)
+    assert "sturm" in texts(built)
+    monkeypatch.undo()
+    again = store.open_or_build(folder, VERSION)  # the file is gone: rebuilt without it
+    assert again.how == "built" and list(texts(again)) == ["sturm"]
+
+
+def test_a_file_that_vanishes_before_the_index_is_checked_is_no_crash(
+    folder: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store.open_or_build(folder, VERSION)
+    (folder / "hafen.yaml").write_text(
+        (folder / "hafen.yaml").read_text("utf-8").replace("Rostock", "Wismar"), "utf-8")
+    real = store.scan_files
+
+    def then_vanish(root: Path) -> Any:
+        got = real(root)
+        (folder / "hafen.yaml").unlink()  # listed, then gone before it is looked at
+        return got
+
+    monkeypatch.setattr(store, "scan_files", then_vanish)
+    again = store.open_or_build(folder, VERSION)
+    assert "sturm" in texts(again) and "Wismar" not in " ".join(texts(again).values())
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(folder: Path) -> None:
+    first = store.open_or_build(folder, VERSION)
+    path = folder / "sturm.yaml"
+    before = path.stat()
+    path.write_text(path.read_text("utf-8").replace("120 Kilometern", "130 Kilometern"), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    again = store.open_or_build(folder, VERSION)
+    assert "130 Kilometern" in texts(again)["sturm"], again.how
+    assert texts(first)["hafen"] == texts(again)["hafen"]
+
+
+def test_folders_of_killed_builds_are_cleaned_up(folder: Path) -> None:
+    first = store.open_or_build(folder, VERSION)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    leftovers = {
+        "dead": (f"{store.INDEX_DIRNAME}.tmp-dead", int(dead.stdout), time.time()),
+        "old": (f"{store.INDEX_DIRNAME}.tmp-old", os.getpid(), time.time() - 7200),
+        "old, no owner": (f"{store.INDEX_DIRNAME}.tmp-anon", None, time.time() - 7200),
+        "running": (f"{store.INDEX_DIRNAME}.tmp-live", os.getpid(), time.time()),
+    }
+    for name, pid, when in leftovers.values():
+        tmp = folder / name
+        tmp.mkdir()
+        (tmp / "texts.bin").write_bytes(b"x" * 1000)
+        if pid is not None:
+            (tmp / store.OWNER_FILE).write_text(str(pid), "utf-8")
+        os.utime(tmp, (when, when))
+    (folder / "sturm.yaml").write_text(
+        (folder / "sturm.yaml").read_text("utf-8").replace("Küste", "Insel"), "utf-8")
+    again = store.open_or_build(folder, VERSION)
+    assert again.how == "built" and first.directory == again.directory
+    left = sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
+    assert left == [f"{store.INDEX_DIRNAME}.tmp-live"]

@@ -1,0 +1,124 @@
+"""The saved index's manifest: its shape checked before anything reads it, and what it
+remembers of each knowledge file.
+
+A manifest is JSON that anything can have written: one with the right format number and
+fingerprint but, say, `"files": []` made `ask` fail with a TypeError (issue 12). `valid`
+checks every field the store reads; a manifest that fails is treated as missing, and the
+index is rebuilt.
+
+`file_info` fingerprints a knowledge file without raising: a file that vanished or cannot
+be read (chmod 000) gets an entry that never matches the next look, so that a later
+change is noticed. `unchanged` compares size, mtime, ctime and inode: an edit that keeps
+size and mtime (`os.utime` puts the old time back) still changes the ctime, which no
+program can set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+SEGMENT_DIR = re.compile(r"segment-\d+")
+CORE_ARRAYS = (
+    "texts.bin", "articles.jsonl", "paragraphs.npy", "para_section.npy", "article_ids.txt",
+    "article_languages.txt", "articles.npy", "art_para.npy", "art_pass.npy", "pass_para.npy",
+    "pass_start.npy", "pass_end.npy", "pass_part.npy", "pass_art.npy", "sent_off.npy",
+    "sents.npy",
+)
+LANGUAGE_ARRAYS = ("vocab.txt", "offsets.npy", "docs.npy", "tfs.npy", "doclen.npy",
+                   "passages.npy", "tokens.txt")
+_FILE_KEYS = {"size": int, "mtime": int, "sha256": str, "lines": int}
+_ERROR_KEYS = {"path": str, "problem": str, "fix": str}
+
+
+def valid(info: Any, fmt: int, top: bool = True) -> bool:
+    """Whether `info` has the shape of a manifest of format `fmt`; `top`: the main
+    manifest of an index folder (with files, errors, segments), not a segment's."""
+    if not isinstance(info, dict) or info.get("format") != fmt:
+        return False
+    languages, sections = info.get("languages"), info.get("sections")
+    if not (_strings(languages) and _strings(sections) and isinstance(info.get("fingerprint"), str)
+            and _count(info.get("passages")) and _count(info.get("articles"))):
+        return False
+    arrays = info.get("arrays")
+    if not isinstance(arrays, dict) or not all(_array_entry(k, v) for k, v in arrays.items()):
+        return False
+    wanted = [*CORE_ARRAYS, *(f"{lang}.{name}" for lang in list(languages or [])
+                              for name in LANGUAGE_ARRAYS)]
+    if any(name not in arrays for name in wanted):
+        return False
+    if not top:
+        return "segments" not in info
+    files, errors = info.get("files"), info.get("errors")
+    return (isinstance(files, dict) and all(isinstance(k, str) and _file_entry(v)
+                                            for k, v in files.items())
+            and isinstance(errors, list) and all(map(_error_entry, errors))
+            and isinstance(info.get("segments", []), list)
+            and all(map(_segment_entry, info.get("segments", []))))
+
+
+def file_info(path: Path) -> dict[str, Any]:
+    """Size, times, inode, sha256 and line count of a knowledge file; a file that cannot
+    be read gets an empty sha256 (and one that is gone a size of -1)."""
+    try:
+        before = path.stat()
+    except OSError:
+        return {"size": -1, "mtime": -1, "ctime": -1, "ino": -1, "sha256": "", "lines": 0}
+    info = {"size": before.st_size, "mtime": before.st_mtime_ns, "ctime": before.st_ctime_ns,
+            "ino": before.st_ino, "sha256": "", "lines": 0}
+    try:
+        data = path.read_bytes()
+        after = path.stat()
+    except OSError:
+        return info
+    if _key(after) == _key(before):  # else changed while read: left to be read again
+        info.update(sha256=hashlib.sha256(data).hexdigest(), lines=data.count(b"\n"))
+    return info
+
+
+def unchanged(path: Path, info: dict[str, Any]) -> bool:
+    """Whether `path` is still the file `info` describes (False if it cannot be looked at)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return _key(st) == (info["size"], info["mtime"], info.get("ctime"), info.get("ino"))
+
+
+def _key(st: Any) -> tuple[int, int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _array_entry(name: Any, entry: Any) -> bool:
+    return (isinstance(name, str) and "/" not in name and "\\" not in name
+            and not name.startswith(".") and isinstance(entry, list) and len(entry) == 2
+            and _count(entry[0]) and isinstance(entry[1], str))
+
+
+def _file_entry(entry: Any) -> bool:
+    return isinstance(entry, dict) and all(
+        isinstance(entry.get(k), t) and not isinstance(entry.get(k), bool)
+        for k, t in _FILE_KEYS.items()) and all(
+        isinstance(entry.get(k, 0), int) for k in ("ctime", "ino"))
+
+
+def _error_entry(entry: Any) -> bool:
+    return (isinstance(entry, dict) and all(isinstance(entry.get(k), t)
+                                            for k, t in _ERROR_KEYS.items())
+            and (entry.get("line") is None or _count(entry.get("line"))))
+
+
+def _segment_entry(entry: Any) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("dir"), str)
+            and SEGMENT_DIR.fullmatch(entry["dir"]) is not None
+            and isinstance(entry.get("sha256"), str) and _count(entry.get("passages", 0)))
