@@ -370,13 +370,14 @@ async def test_more_presses_and_questions_share_the_budget(
         assert more.startswith("m|")
         fake_api.press(more, answer.result)  # second
         await fake_api.wait_for("sendMessage", chat_id=1001, count=2)
-        fake_api.press(more, answer.result)  # over the budget: told so
-        fake_api.press(more, answer.result)  # and told already: the button only stops
-        calls = await fake_api.wait_for("answerCallbackQuery", count=3)
+        over = fake_api.press(more, answer.result)  # over the budget: told so
+        again = fake_api.press(more, answer.result)  # and told already: the button only stops
+        [told] = await fake_api.wait_for("answerCallbackQuery", callback_query_id=over)
+        [quiet] = await fake_api.wait_for("answerCallbackQuery", callback_query_id=again)
         fake_api.private(f"/ask {QUESTION}")  # nothing
         await fake_api.reply_to(fake_api.private(QUESTION, fake_api.user(1002)))
-    assert "warte eine Minute" in calls[1].params["text"] and calls[1].params["show_alert"]
-    assert "text" not in calls[2].params
+    assert "warte eine Minute" in told.params["text"] and told.params["show_alert"]
+    assert "text" not in quiet.params
     assert len(fake_api.sent("sendMessage", chat_id=1001)) == 2
 
 

@@ -40,11 +40,11 @@ ALLOWED_UPDATES = [  # the kinds of update the bot asks Telegram for
 def read_update(data: object, bot: Bot | None) -> Update | None:
     """The Update in `data`, or None (logged with its id) if it cannot be read."""
     update_id = data.get("update_id") if isinstance(data, dict) else None
-    if not isinstance(update_id, int) or isinstance(update_id, bool):
+    if not isinstance(data, dict) or not isinstance(update_id, int):
         logger.warning("an update without a numeric update_id cannot be read; skipped")
         return None
     try:
-        update = Update.de_json(data, bot)  # type: ignore[arg-type]
+        update = Update.de_json(data, bot)
         problem = _missing_part(update)
     except Exception as exc:  # the parser raises anything: TypeError, KeyError, ValueError, ...
         problem = f"{type(exc).__name__}: {exc}"
@@ -102,10 +102,14 @@ class PollingBot(ExtBot[Any]):
             self.polling.token_rejected = True
             self.polling.on_token_rejected()
             await asyncio.Future()  # parked until polling is stopped, which cancels this
+            raise
         return self._readable(batch)
 
     def _readable(self, batch: Any) -> Any:
-        """The updates of `batch` that can be read; the next offset passes all of them."""
+        """The updates of `batch` that can be read; the next offset passes all of them.
+
+        python-telegram-bot then parses the readable ones once more (microseconds each).
+        """
         if not isinstance(batch, list):
             return batch
         readable = []
