@@ -65,7 +65,8 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".newsbot-index" not in p.parts and p.name != ".newsbot-add.lock"
+        if p.is_file() and ".newsbot-index" not in p.parts
+        and p.name not in (".newsbot-add.lock", ".newsbot-add-cache.json")  # bookkeeping
     }
 
 

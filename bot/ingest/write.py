@@ -2,8 +2,10 @@
 
 A draft is a duplicate when an article in the folder has the same canonical URL
 (scheme, `www.`, tracking parameters, fragment and a trailing slash ignored) or the same
-body text (whitespace and case ignored). A new article gets an id made from its title
-(`hafen-rostock-neue-faehre-...`), with `-2`, `-3`, ... if that id or file name is taken.
+body text (whitespace and case ignored); `existing.Existing` knows them. A new article gets
+an id made from its title (`hafen-rostock-neue-faehre-...`), with `-2`, `-3`, ... if that id
+or file name is taken; a wanted id that would name a hidden file (`.git`, `..`) loses its
+leading dots (the loader skips hidden files: it would be added but never served).
 
 The file is written to a hidden temporary file in the same folder (which the loader
 ignores), checked with `bot.knowledge.load_yaml`, and then hard-linked to its final name,
@@ -19,24 +21,26 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import yaml
 
 from bot.analysis import LANGUAGES
 from bot.errors import KnowledgeError, shown
-from bot.ingest.draft import Draft, content_hash
+from bot.ingest.draft import Draft
 from bot.ingest.errors import IngestError
-from bot.knowledge import detect_language, knowledge_files, load_jsonl, load_yaml
-from bot.models import Article, Paragraph
+from bot.ingest.existing import Duplicate, Existing, url_key
+from bot.knowledge import detect_language, load_yaml
+from bot.models import Paragraph
+
+__all__ = ["Duplicate", "Existing", "Written", "slug", "url_key", "write_draft"]
 
 LOCK_FILE = ".newsbot-add.lock"
 MAX_SLUG = 60
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|src)$", re.IGNORECASE)
+MAX_ID = 120  # a longer wanted id (a file name) gives way to the title's slug
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
                            "Ü": "Ue", "æ": "ae", "ø": "o", "å": "a", "ł": "l", "đ": "d"})
 
@@ -49,70 +53,6 @@ class Written:
     path: Path
     title: str
     paragraphs: int
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """A draft that is already in the knowledge base."""
-
-    id: str
-    why: str  # "same URL" or "same text"
-
-
-@dataclass
-class Existing:
-    """The ids, URLs and body hashes of the articles in a knowledge folder."""
-
-    root: Path
-    ids: set[str] = field(default_factory=set)
-    urls: dict[str, str] = field(default_factory=dict)
-    hashes: dict[str, str] = field(default_factory=dict)
-    files: set[Path] = field(default_factory=set)
-
-    @classmethod
-    def scan(cls, root: Path) -> Existing:
-        """Read every knowledge file under `root`."""
-        existing = cls(root)
-        existing.refresh()
-        return existing
-
-    def refresh(self) -> None:
-        """Read the files that appeared since the last scan (e.g. another add's)."""
-        for file in knowledge_files(self.root):
-            if file not in self.files:
-                self.files.add(file)
-                self.ids.add(file.stem)  # a broken file's name is taken too
-                for article in _articles(file):
-                    self.remember(article.id, article.url, (p.text for p in article.paragraphs))
-
-    def remember(self, art_id: str, url: str | None, texts: Iterable[str] = ()) -> None:
-        """Record one article (its URL and body text, where given)."""
-        self.ids.add(art_id)
-        if url:
-            self.urls.setdefault(url_key(url), art_id)
-        texts = list(texts)
-        if texts:
-            self.hashes.setdefault(content_hash(texts), art_id)
-
-    def duplicate_of(self, draft: Draft) -> Duplicate | None:
-        """The article `draft` duplicates, if any."""
-        for url in (draft.url, draft.origin):
-            if url and url.startswith(("http://", "https://")) and url_key(url) in self.urls:
-                return Duplicate(self.urls[url_key(url)], "same URL")
-        found = self.hashes.get(draft.content_hash())
-        return Duplicate(found, "same text") if found else None
-
-
-def url_key(url: str) -> str:
-    """The part of a URL that names the article: no scheme, www, tracking or fragment."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
-    query = urlencode(sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
-    ))
-    path = parts.path.rstrip("/") or "/"
-    return f"{host}{port}{path}" + (f"?{query}" if query else "")
 
 
 def slug(title: str) -> str:
@@ -138,7 +78,7 @@ def write_draft(draft: Draft, existing: Existing) -> Written | Duplicate:
         if duplicate:
             return duplicate
         data = to_yaml(draft)
-        wanted = draft.id if draft.id and re.fullmatch(r"[\w.-]+", draft.id) else slug(draft.title)
+        wanted = _file_id(draft.id) or slug(draft.title)
         for art_id in _candidates(wanted, existing.ids):
             data["id"] = art_id
             path = root / f"{art_id}.yaml"
@@ -149,6 +89,13 @@ def write_draft(draft: Draft, existing: Existing) -> Written | Duplicate:
                 return Written(art_id, path, draft.title, len(draft.paragraphs))
             existing.ids.add(art_id)
     raise IngestError(f"{draft.origin}: no free file name for {shown(wanted)}")  # pragma: no cover
+
+
+def _file_id(wanted: str | None) -> str:
+    """`wanted` if it makes a file name the loader reads ("" if it cannot)."""
+    if not wanted or len(wanted) > MAX_ID or not re.fullmatch(r"[\w.-]+", wanted):
+        return ""
+    return wanted.lstrip(".")
 
 
 def to_yaml(draft: Draft) -> dict[str, Any]:
@@ -249,12 +196,3 @@ def _locked(root: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _articles(file: Path) -> list[Article]:
-    try:
-        if file.suffix == ".jsonl":
-            return [a for a, _ in load_jsonl(file) if isinstance(a, Article)]
-        return [load_yaml(file)]
-    except KnowledgeError:
-        return []
