@@ -227,6 +227,13 @@ class Cache:
         if matrix.dtype != np.float32 or matrix.ndim != 2 or \
                 matrix.shape[0] != info.get("rows") or keys.shape != (matrix.shape[0],):
             return None
+        # a NaN or infinity would be served as a cosine: a sum per block of rows is cheap
+        # (the matrix is read whole by every question anyway) and carries either through
+        for start in range(0, matrix.shape[0], 1 << 16):
+            if not np.isfinite(matrix[start:start + (1 << 16)].sum(dtype=np.float64)):
+                log.warning("semantic: %s holds values that are not numbers; recomputing",
+                            self.directory / f"{language}.npy")
+                return None
         return Vectors(np.asarray(matrix), keys.astype(np.uint64, copy=False))
 
     def save(self, language: str, vectors: Vectors, source: str) -> None:

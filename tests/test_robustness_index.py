@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from bot import compounds, passages, store
@@ -190,3 +191,20 @@ def test_folders_of_killed_builds_are_cleaned_up(folder: Path) -> None:
     assert again.how == "built" and first.directory == again.directory
     left = sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
     assert left == [f"{store.INDEX_DIRNAME}.tmp-live"]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_semantic_cache_with_a_non_finite_vector_is_not_served(
+    tmp_path: Path, bad: float,
+) -> None:
+    """The cache's files were checked for their sizes only: a NaN matrix was served."""
+    from bot.semantic import Cache, Vectors
+
+    cache = Cache(tmp_path / "semantic", "model-x")
+    matrix = np.eye(4, 8, dtype=np.float32)
+    keys = np.arange(4, dtype=np.uint64)
+    cache.save("de", Vectors(matrix, keys), "test")
+    assert cache.load("de") is not None
+    matrix[2, 3] = bad
+    cache.save("de", Vectors(matrix, keys), "test")
+    assert cache.load("de") is None  # recomputed, never served
