@@ -32,15 +32,28 @@ def server() -> Iterator[PageServer]:
         yield pages
 
 
+# Runs the command and writes its exit code and peak RSS to a file. It is a fresh, small
+# process: a child forked straight from pytest would count pytest's own memory in its
+# ru_maxrss (the kernel keeps the high-water mark across exec).
+LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_pid, status, usage = os.wait4(child.pid, 0)
+child.returncode = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{child.returncode} {usage.ru_maxrss * 1024}")  # ru_maxrss is in KiB
+"""
+
+
 def peak_rss_of(args: list[str], cwd: Path) -> tuple[int, str, int]:
     """Run `args` as a child process: its exit code, output and peak RSS in bytes."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
-    out = cwd / "output.txt"
+    out, measured = cwd / "output.txt", cwd / "rusage.txt"
     with out.open("w") as fh:
-        child = subprocess.Popen(args, cwd=cwd, env=environ, stdout=fh, stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
-    return child.returncode, out.read_text(), usage.ru_maxrss * 1024  # ru_maxrss is in KiB
+        subprocess.run([sys.executable, "-c", LAUNCHER, str(measured), *args], cwd=cwd,
+                       env=environ, stdout=fh, stderr=subprocess.STDOUT, check=True)
+    code, peak = map(int, measured.read_text().split())
+    return code, out.read_text(), peak
 
 
 def test_gzip_gzip_bomb_is_refused_with_flat_memory(server: PageServer, tmp_path: Path) -> None:
