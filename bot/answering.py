@@ -1,12 +1,14 @@
-"""Answering: rank passages with BM25, then pick and quote the sentences that answer.
+"""Answering: read candidate passages for a question, pick the sentences to quote.
 
-BM25 finds candidate passages; each candidate's sentences are scored by how much of
-the question they cover (idf-weighted query groups) and whether they hold the kind of
-answer asked for (a number, a date, a quotation...). Passages are re-ranked by BM25
-and their best sentence together; the best 1-2 sentences are quoted verbatim with the
-answering span highlighted. Confidence is the share of the question's weight that
-the best passage covers, so a question the articles don't speak about is not
-"answered" by the least bad passage.
+Whatever retrievers found (bot/retrieval.py: BM25, and the embeddings when present),
+each candidate's sentences are scored by how much of the question they cover
+(idf-weighted query groups), which words single them out within the passage, the
+question's word pairs, and whether they hold the kind of answer asked for (a number, a
+date, a quotation...); the best 1-2 sentences are quoted verbatim with the answering
+span highlighted. Each candidate is also judged with its article: the words its title
+adds, and the article's BM25 as one document. What is read becomes the candidate's
+`Signals` (bot/features.py), from which the engine ranks the candidates and decides
+whether any answers (bot/confidence.py).
 """
 
 from __future__ import annotations
@@ -19,17 +21,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all
-from bot.confidence import confidence, features
+from bot.collection import Collection
 from bot.evidence import evidence, strength
+from bot.features import Signals
 from bot.index import BM25Index
-from bot.models import Passage, Span
+from bot.models import Hit, Passage, Span
 from bot.query import QueryGroup
 from bot.question import Question
 from bot.wordfreqs import zipf
 
-CANDIDATES = 8  # passages re-ranked per collection
-SENTENCE_WEIGHT = 1.0  # weight of the best sentence's coverage against normalised BM25
 # What a sentence holding the kind of answer asked for (a number for "how many")
 # adds to its coverage of the question.
 EVIDENCE_BONUS = {
@@ -92,20 +96,27 @@ def _quote_score(values: tuple[float, ...]) -> float:
 
 @dataclass(frozen=True)
 class Scored:
-    """A candidate passage with its scores and the sentences chosen to quote."""
+    """A candidate passage: the sentences chosen to quote, its signals (bot/features.py),
+    and, once the engine has ranked and judged the candidates, its scores."""
 
     passage: Passage
     bm25: float
-    coverage: float  # share of the question's idf weight found in the passage
-    sentence_coverage: float
-    rank_score: float
-    best_sentence: float
-    words_found: float
-    absent: float  # share of the question's weight in words no passage has at all
     quote: Span  # into passage.text
     evidence: tuple[Span, ...]  # the answer's spans in the quote (a number...), into passage.text
-    confidence: float = 0.0
+    signals: Signals
     wanted: frozenset[str] = frozenset()  # the question's terms
+    rank_score: float = 0.0
+    confidence: float = 0.0
+    rank_vector: tuple[float, ...] = ()  # features.rank_features, once ranked
+    answer_vector: tuple[float, ...] = ()  # features.answer_features, once judged
+
+    @property
+    def coverage(self) -> float:
+        return self.signals.coverage
+
+    @property
+    def sentence_coverage(self) -> float:
+        return self.signals.sentence_coverage
 
     @property
     def highlights(self) -> tuple[Span, ...]:
@@ -137,7 +148,7 @@ def group_weights(
     passages. A word no passage has weighs like one seen once.
     """
     n = index.n_docs
-    top = math.log(max(n - 0.5, 1.0) / 1.5) if n > 2 else 1.0
+    top = _largest_idf(n)
     out = []
     for group in groups:
         ids = index.term_ids(group.terms)
@@ -146,6 +157,11 @@ def group_weights(
         share = n / (n + PRIOR_PASSAGES)
         out.append(group.weight * (share * seen + (1 - share) * prior))
     return out
+
+
+def _largest_idf(n: int) -> float:
+    """BM25's idf of a word in one of n documents."""
+    return math.log(max(n - 0.5, 1.0) / 1.5) if n > 2 else 1.0
 
 
 def _prior_weight(word: str, language: str) -> float:
@@ -157,48 +173,132 @@ def _prior_weight(word: str, language: str) -> float:
 
 _REF_PASSAGES = 1_000_000
 PRIOR_PASSAGES = 50
+RARE = 0.5  # a word with more than this share of the largest idf counts as rare
 
 
-def rank(
-    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
-    candidates: int = CANDIDATES,
-) -> list[Scored]:
-    """Candidate passages of one collection, best first."""
+@dataclass(frozen=True)
+class _Context:
+    """What scoring candidates needs of the question in one collection, worked out once."""
+
+    weights: list[float]
+    total: float
+    weigh: WordWeights
+    idf: list[float]  # per group, in units of the largest idf
+    postings: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] | None]
+    word_weight: dict[str, float]  # folded question word -> its heaviest group's weight
+    question: tuple[float, ...]  # the question-level Signals fields
+    wanted: frozenset[str]
+
+
+def _context(question: Question, collection: Collection, groups: list[QueryGroup]) -> _Context:
+    index = collection.index
+    weights = group_weights(index, groups, question.language)
+    total = question_weight(groups, weights) or 1.0
+    top = _largest_idf(index.n_docs)
     ids = [index.term_ids(g.terms) for g in groups]
-    hits = index.top(ids, candidates, [g.weight for g in groups])
-    if not hits:
+    idf = [index.group_idf(i) / top if i else 1.0 for i in ids]
+    word_weight: dict[str, float] = {}
+    for group, weight in zip(groups, weights, strict=True):
+        word = fold(group.word)
+        word_weight[word] = max(word_weight.get(word, 0.0), weight)
+    self_score = sum(index.group_idf(i) * g.weight for i, g in zip(ids, groups, strict=True)
+                     if i)
+    level = (max(weights) / total if weights else 0.0,
+             float(question.language != collection.language), float(len(groups)),
+             absent_share(index, groups, weights), float(len(question.focus)),
+             max(idf, default=0.0), sum(idf), self_score)
+    return _Context(weights, total, WordWeights(groups, weights), idf,
+                    [index.postings(i) if i else None for i in ids], word_weight, level,
+                    frozenset(t for g in groups for t in g.terms))
+
+
+def score_hits(
+    question: Question, collection: Collection, groups: list[QueryGroup], hits: Sequence[Hit],
+) -> list[Scored]:
+    """Read each hit's passage for the question: its quote, evidence and signals, in the
+    hits' order (ranking them is the engine's: bot/confidence.py)."""
+    if not hits or not groups:
         return []
-    weights = group_weights(index, groups, question.language)
-    total = question_weight(groups, weights) or 1.0
-    absent = absent_share(index, groups, weights)
-    best_bm25 = hits[0][1] or 1.0
-    out = []
-    for doc, bm25 in hits:
-        passage = passages[doc]
-        out.append(_score_passage(question, passage, groups, weights, total, bm25, best_bm25,
-                                  absent))
-    out.sort(key=lambda s: (-s.rank_score, -s.bm25, s.passage.id))
-    return out
+    ctx = _context(question, collection, groups)
+    return [_score(question, collection, groups, ctx, hit) for hit in hits]
 
 
-def rank_docs(
-    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
-    docs: Sequence[int],
-) -> list[Scored]:
-    """The given documents of one collection scored as `rank` scores its hits, in their order.
+def _score(question: Question, collection: Collection, groups: list[QueryGroup],
+           ctx: _Context, hit: Hit) -> Scored:
+    passage = collection.passages[hit.doc]
+    reading = read_passage(question, passage, groups, ctx.weights, ctx.total)
+    chosen = choose_window(question, reading)
+    first, last = chosen.first, chosen.last
+    spans = passage.sentences or (Span(0, len(passage.text)),)
+    quote = Span(spans[first].start, spans[last].end)
+    if last == first:
+        quote = _quote_span(passage, first, question.kind)
+    evidence = tuple(
+        Span(s.start + spans[k].start, s.end + spans[k].start)
+        for k in range(first, last + 1) for s in reading.evidences[k]
+    )
+    in_passage = frozenset().union(*reading.matched)
+    quoted = frozenset().union(*reading.matched[first:last + 1])
+    title = collection.title_terms(passage.article_id)
+    in_title = frozenset(k for k, g in enumerate(groups) if title.intersection(g.terms))
+    found = in_passage | in_title
+    weigh, total, idf = ctx.weigh, ctx.total, ctx.idf
+    missing = [idf[k] for k in range(len(groups)) if k not in found]
+    rarest = max(range(len(groups)), key=idf.__getitem__)
+    squares = sum(v * v for v in idf) or 1.0
+    words = _view(passage).folded | _folded_title(collection, passage.article_id)
+    exact = sum(w for word, w in ctx.word_weight.items() if word in words)
+    signals = Signals(
+        bm25=hit.bm25, coverage=reading.coverage, sentence_coverage=chosen.coverage,
+        best_sentence=reading.best_sentence,
+        title_coverage=max(weigh(found) - weigh(in_passage), 0.0) / total,
+        pairs=chosen.features[3], strength=chosen.features[2], aimed=chosen.features[1],
+        exact=exact / (sum(ctx.word_weight.values()) or 1.0), words_found=reading.words_found,
+        idf_found=sum(idf[k] for k in found), idf_quoted=sum(idf[k] for k in quoted),
+        idf_missing=sum(missing), most_specific_missing=max(missing, default=0.0),
+        rarest_found=float(rarest in found), rarest_quoted=float(rarest in quoted),
+        rare_share=sum(idf[k] ** 2 for k in found) / squares,
+        rare_share_quoted=sum(idf[k] ** 2 for k in quoted) / squares,
+        rare_found=float(sum(1 for k in found if idf[k] > RARE)),
+        rare_quoted=float(sum(1 for k in quoted if idf[k] > RARE)),
+        article_bm25=_article_bm25(collection, ctx, groups, hit.doc),
+        heaviest=ctx.question[0], translated=ctx.question[1], groups=ctx.question[2],
+        absent=ctx.question[3], words=ctx.question[4], specificity=ctx.question[5],
+        idf_all=ctx.question[6], self_score=ctx.question[7], kind=question.kind,
+        cosine=hit.cosine or 0.0,
+    )
+    return Scored(passage, hit.bm25, quote, evidence, signals, ctx.wanted)
 
-    For candidates found otherwise (bot/semantic.py): a document without any query
-    word gets a BM25 score of 0 but its sentences are still read.
-    """
-    ids = [index.term_ids(g.terms) for g in groups]
-    matching, scores = index.score_groups(ids, [g.weight for g in groups])
-    bm25 = dict(zip(matching.tolist(), scores.tolist(), strict=True))
-    weights = group_weights(index, groups, question.language)
-    total = question_weight(groups, weights) or 1.0
-    best_bm25 = float(scores.max()) if len(scores) and scores.max() > 0 else 1.0
-    absent = absent_share(index, groups, weights)
-    return [_score_passage(question, passages[doc], groups, weights, total,
-                           bm25.get(doc, 0.0), best_bm25, absent) for doc in docs]
+
+def _article_bm25(collection: Collection, ctx: _Context, groups: list[QueryGroup],
+                  doc: int) -> float:
+    """BM25 of the article `doc` belongs to, as one document: its passages' term
+    frequencies summed, its length theirs, the mean article length of the collection."""
+    lo, hi = collection.article_docs(doc)
+    index = collection.index
+    k1, b = index.k1, index.b
+    norm = k1 * (1 - b + b * collection.article_length(lo, hi)
+                 / (collection.mean_article_length() or 1.0))
+    top = _largest_idf(index.n_docs)
+    score = 0.0
+    for group, idf, found in zip(groups, ctx.idf, ctx.postings, strict=True):
+        if found is None:
+            continue
+        docs, tfs = found
+        a, z = np.searchsorted(docs, lo), np.searchsorted(docs, hi)
+        tf = float(tfs[a:z].sum()) if z > a else 0.0
+        if tf:
+            score += idf * top * group.weight * tf * (k1 + 1) / (tf + norm)
+    return score
+
+
+def _folded_title(collection: Collection, article_id: str) -> frozenset[str]:
+    return _folded_words(collection._title(article_id))
+
+
+@lru_cache(maxsize=4096)
+def _folded_words(text: str) -> frozenset[str]:
+    return frozenset(fold_all(TOKEN_RE.findall(text)))
 
 
 @dataclass(frozen=True)
@@ -210,35 +310,7 @@ class Reading:
     best_sentence: float
     windows: list[Window]
     evidences: list[list[Span]]
-
-
-def _score_passage(
-    question: Question, passage: Passage, groups: list[QueryGroup], weights: list[float],
-    total: float, bm25: float, best_bm25: float, absent: float = 0.0,
-) -> Scored:
-    reading = read_passage(question, passage, groups, weights, total)
-    evidences, coverage = reading.evidences, reading.coverage
-    chosen = choose_window(question, reading)
-    first, last, best_cov = chosen.first, chosen.last, chosen.coverage
-    best_score = reading.best_sentence
-    rank_score = bm25 / best_bm25 + SENTENCE_WEIGHT * best_score
-    spans = passage.sentences or (Span(0, len(passage.text)),)
-    quote = Span(spans[first].start, spans[last].end)
-    if last == first:
-        quote = _quote_span(passage, first, question.kind)
-    highlights = tuple(
-        Span(s.start + spans[k].start, s.end + spans[k].start)
-        for k in range(first, last + 1) for s in evidences[k]
-    )
-    sure = confidence(features(
-        coverage, best_cov, max(weights) / total, question.language != passage.language,
-        len(groups), reading.words_found, absent,
-    ))
-    return Scored(passage, bm25, coverage, best_cov, rank_score, best_score,
-                  reading.words_found, absent, quote, highlights,
-                  sure, frozenset(t for g in groups for t in g.terms))
-
-
+    matched: list[frozenset[int]]  # the query groups each sentence matches
 
 
 def read_passage(
@@ -321,7 +393,7 @@ def read_passage(
             values = (cov, aimed, ev, pair, float(j > i), math.log1p(words), fresh / (size or 1),
                       float(i == 0))
             windows.append(Window(i, j, cov, values, _quote_score(values)))
-    return Reading(coverage, words_found, best_single, windows, evidences)
+    return Reading(coverage, words_found, best_single, windows, evidences, hits)
 
 
 @dataclass(frozen=True)
@@ -422,6 +494,7 @@ class _View:
     terms: list[frozenset[str]]
     lengths: list[int]
     pairs: list[frozenset[tuple[str, str]]]
+    folded: frozenset[str]  # every token, folded (analysis.fold)
 
 
 @lru_cache(maxsize=2048)
@@ -431,12 +504,14 @@ def _view(passage: Passage) -> _View:
     # The section heading is context for every sentence under it ("Russland dementiert").
     heading = frozenset(lang.terms(passage.section)) if passage.section else frozenset()
     analysed = [lang.tokens_and_terms(t) for t in texts]
+    folded = [fold_all(toks) for toks, _ in analysed]
     return _View(
         texts=texts,
         terms=[terms | heading for _, terms in analysed] if heading
         else [terms for _, terms in analysed],
         lengths=[len(t.split()) for t in texts],
-        pairs=[frozenset(itertools.pairwise(fold_all(toks))) for toks, _ in analysed],
+        pairs=[frozenset(itertools.pairwise(words)) for words in folded],
+        folded=frozenset().union(*folded),
     )
 
 

@@ -7,41 +7,38 @@ all collections are merged by their re-ranking score.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot import semantic
-from bot.answering import CANDIDATES, Scored, rank
+from bot import selection, semantic
+from bot.answering import Scored, score_hits
+from bot.collection import Collection
+from bot.confidence import COSINE_WEIGHT, confidence, rank_score
 from bot.confidence import THRESHOLD as FOUND_THRESHOLD
 from bot.errors import KnowledgeError
-from bot.index import BM25Index
+from bot.features import answer_features, margins, rank_features
+from bot.fusion import fuse_hits
 from bot.knowledge import KnowledgeBase, default_knowledge, load
-from bot.models import Answer, Article, Passage, Snippet, Source, Span
-from bot.query import build_query
+from bot.models import Answer, Article, FollowUp, Hit, Passage, Snippet, Source, Span
+from bot.query import QueryGroup, build_query
 from bot.question import Question, analyse
+from bot.retrieval import CANDIDATES, bm25_hits, bm25_scores
 from bot.store import PassageList, Store, build_segment, memory_store, open_or_build, seed_analyzers
 
 log = logging.getLogger(__name__)
 
-CONFIDENT_AMONG = 5  # the best-ranked candidates whose confidence decides "found"
-RELATIVE_CUT = 0.6  # further snippets must score at least this share of the best
 ANALYSIS_VERSION = "1"
-
-
-@dataclass
-class Collection:
-    """The passages of one language and their BM25 index."""
-
-    language: str
-    passages: Sequence[Passage]
-    index: BM25Index
+JUDGED = 12  # candidates judged for "found" at most (the best-ranked first)
+FOLLOW_UP_BONUS = 2.0  # ranking points for a passage of the article a follow-up follows
+MAX_FOLLOWED = 200  # passages of a followed article read at most
 
 
 class Engine:
@@ -66,7 +63,7 @@ class Engine:
     def _use(self, store: Store) -> None:
         self.store = store
         self.collections = [
-            Collection(language, PassageList(store, language), store.indexes[language])
+            Collection(language, PassageList(store, language), store.indexes[language], store)
             for language in sorted(store.indexes)
         ]
         seed_analyzers(store)
@@ -173,48 +170,92 @@ class Engine:
 
     # -- answering ------------------------------------------------------------------
 
-    def search(self, question: str, candidates: int = CANDIDATES) -> tuple[Question, list[Scored]]:
-        """The analysed question and the candidate passages of all collections, best first."""
+    def search(self, question: str, candidates: int = CANDIDATES,
+               follow_up: FollowUp | None = None) -> tuple[Question, list[Scored]]:
+        """The analysed question and the candidate passages of all collections, ranked
+        (bot/confidence.py rank_score), the best first; the best JUDGED carry their
+        confidence that they answer the question.
+
+        A `follow_up` question is read with the exchange it follows: the earlier
+        question's focus words join its own (its kind too, when it asks none of its
+        own), and the passages of the articles quoted then are candidates as well,
+        ranked FOLLOW_UP_BONUS higher.
+        """
         q = analyse(question)
+        if follow_up is not None:
+            q = followed(q, analyse(follow_up.question))
         found: list[Scored] = []
         for collection in self.collections:
             groups = build_query(q, collection.language, collection.index.vocab)
-            fused = None
-            if groups and self.semantic is not None:
-                fused = self.semantic.rank(q, collection.language, collection.index,
-                                           collection.passages, groups, candidates)
-            if fused is not None:
-                found.extend(fused)
-            elif groups:
-                found.extend(rank(q, collection.index, collection.passages, groups, candidates))
+            if not groups:
+                continue
+            hits = self._retrieve(q, collection, groups, candidates)
+            if follow_up is not None:
+                hits = self._with_articles(collection, groups, hits, follow_up.article_ids)
+            ranked = _ranked(score_hits(q, collection, groups, hits))
+            if follow_up is not None:
+                ranked = [replace(s, rank_score=s.rank_score + FOLLOW_UP_BONUS)
+                          if s.passage.article_id in follow_up.article_ids else s
+                          for s in ranked]
+            found.extend(ranked)
         found.sort(key=lambda s: (-s.rank_score, -s.bm25, s.passage.id))
-        return q, found
+        return q, _judged(found)
 
-    def answer(self, question: str, top: int = 3, offset: int = 0) -> Answer:
-        """Quote the sentences that answer `question`, best first, with their sources."""
+    def _with_articles(self, collection: Collection, groups: list[QueryGroup], hits: list[Hit],
+                       article_ids: tuple[str, ...]) -> list[Hit]:
+        """`hits` and, after them, every passage of the given articles in `collection`."""
+        known = {h.doc for h in hits}
+        docs: list[int] = []
+        for article_id in article_ids:
+            number = self.store.ids.get(article_id)
+            if number is None or self.store.article_languages[number] != collection.language:
+                continue
+            first = self.store.first_doc(collection.language, number)
+            if first is None:
+                continue
+            lo, hi = collection.article_docs(first)
+            docs += [d for d in range(lo, min(hi, lo + MAX_FOLLOWED)) if d not in known]
+        scores = bm25_scores(collection.index, groups, docs)
+        return hits + [Hit(d, scores[d]) for d in docs]
+
+    def _retrieve(self, q: Question, collection: Collection, groups: list[QueryGroup],
+                  k: int) -> list[Hit]:
+        """BM25's hits, fused with the nearest passages when the collection is embedded."""
+        hits = bm25_hits(collection.index, groups, k)
+        near = (self.semantic.nearest(q.text, collection.language, max(k, semantic.CANDIDATES))
+                if self.semantic is not None else None)
+        if not near:
+            return hits
+        known = {h.doc: h.bm25 for h in hits}
+        others = [h.doc for h in near if h.doc not in known]
+        cosines = {h.doc: h.cosine for h in near if h.cosine is not None}
+        assert self.semantic is not None
+        cosines.update(self.semantic.cosines(q.text, collection.language,
+                                             [h.doc for h in hits if h.doc not in cosines]))
+        known.update(bm25_scores(collection.index, groups, others))
+        return fuse_hits(hits, near, known, cosines)
+
+    def answer(self, question: str, top: int = 3, offset: int = 0,
+               follow_up: FollowUp | None = None) -> Answer:
+        """Quote the sentences that answer `question`, best first, with their sources;
+        a `follow_up` question is read with the exchange it follows (see `search`)."""
         started = time.perf_counter()
         with self._lock:  # one consistent state, even while reload() swaps it
-            return self._answer(question, top, offset, started)
+            return self._answer(question, top, offset, started, follow_up)
 
-    def _answer(self, question: str, top: int, offset: int, started: float) -> Answer:
-        q, candidates = self.search(question)
-        # The question is answered when one of the best-ranked passages is sure enough;
-        # the best-ranked leads, and the others quoted must each be sure enough.
-        sure = [c for c in candidates[:CONFIDENT_AMONG] if c.confidence >= FOUND_THRESHOLD]
-        confidence = max((c.confidence for c in candidates[:CONFIDENT_AMONG]), default=0.0)
-        found = bool(sure)
+    def _answer(self, question: str, top: int, offset: int, started: float,
+                follow_up: FollowUp | None = None) -> Answer:
+        q, candidates = self.search(question, follow_up=follow_up)
+        confidence = candidates[0].confidence if candidates else 0.0
+        found = confidence >= FOUND_THRESHOLD
         snippets: list[Snippet] = []
         if found:
-            if candidates[0] not in sure:
-                sure = [candidates[0], *sure]  # the best-ranked leads once we answer at all
-            best = sure[0].rank_score
+            sure = [c for c in candidates if c.confidence >= FOUND_THRESHOLD]
+            shown = selection.arrange(
+                sure, lambda c: c.rank_score, lambda c: c.passage.article_id,
+                self._published, newest_first=selection.asks_for_now(question))
             seen: set[str] = set()
-            page = [
-                c for c in sure + candidates[CONFIDENT_AMONG:]
-                if (c.confidence >= FOUND_THRESHOLD or c is sure[0])
-                and (offset > 0 or c.rank_score >= RELATIVE_CUT * best)
-            ]
-            for c in page:
+            for c in shown:
                 if len(snippets) >= offset + top:
                     break
                 snippet = self._snippet(c)
@@ -229,6 +270,11 @@ class Engine:
             found=found and bool(snippets), confidence=confidence,
             snippets=tuple(snippets), elapsed_ms=elapsed, focus=q.focus,
         )
+
+    def _published(self, scored: Scored) -> dt.date | None:
+        meta = self.store.article_meta(self.store.ids[scored.passage.article_id])
+        value = meta.get("updated") or meta.get("published")
+        return dt.date.fromisoformat(value) if value else None
 
     def _snippet(self, scored: Scored) -> Snippet:
         passage = scored.passage
@@ -245,7 +291,47 @@ class Engine:
             paragraph=passage.paragraph, section=passage.section,
         )
         return Snippet(quote=quote, highlights=highlights, passage_id=passage.id,
-                       source=source, score=scored.rank_score, language=passage.language)
+                       source=source, score=scored.rank_score, language=passage.language,
+                       confidence=scored.confidence,
+                       answer_highlighted=bool(scored.evidence) and bool(highlights))
+
+
+def followed(q: Question, before: Question) -> Question:
+    """A follow-up question with the exchange's context: the earlier question's focus
+    words after its own, and the earlier kind when it asks for none ("and Russia?")."""
+    own = {w.casefold() for w in q.focus}
+    focus = (*q.focus, *(w for w in before.focus if w.casefold() not in own))
+    kind = q.kind if q.kind != "other" else before.kind
+    return replace(q, focus=focus, kind=kind, words=max(q.words, len(focus)))
+
+
+def _ranked(scored: list[Scored]) -> list[Scored]:
+    """One collection's candidates with their ranking scores (with the semantic extra,
+    less COSINE_WEIGHT per point of cosine below the nearest candidate's)."""
+    best = max((s.bm25 for s in scored), default=0.0)
+    best_article = max((s.signals.article_bm25 for s in scored), default=0.0)
+    nearest = max((s.signals.cosine for s in scored), default=0.0)
+    out = []
+    for s in scored:
+        vector = rank_features(s.signals, best, best_article)
+        score = rank_score(vector)
+        if nearest:
+            score -= COSINE_WEIGHT * (nearest - s.signals.cosine)
+        out.append(replace(s, rank_score=score, rank_vector=vector))
+    return out
+
+
+def _judged(ranked: list[Scored]) -> list[Scored]:
+    """The ranked candidates, the best JUDGED with their confidence."""
+    scores = [s.rank_score for s in ranked]
+    placed = margins(scores, [s.passage.article_id for s in ranked])
+    out = []
+    for i, s in enumerate(ranked):
+        if i < JUDGED:
+            vector = answer_features(s.signals, s.rank_score, *placed[i])
+            s = replace(s, confidence=confidence(vector), answer_vector=vector)
+        out.append(s)
+    return out
 
 
 def _fingerprint(kb: KnowledgeBase) -> str:

@@ -189,6 +189,10 @@ class BM25Index:
                 all_tfs.append(part.tfs[lo:hi])
         return np.concatenate(all_docs), np.concatenate(all_tfs)
 
+    def postings(self, term_ids: Sequence[int]) -> tuple[IntArray, FloatArray]:
+        """Documents (ascending) containing any of the terms, with their summed frequencies."""
+        return self._postings(term_ids)
+
     def _postings(self, term_ids: Sequence[int]) -> tuple[IntArray, FloatArray]:
         """Documents containing any of the terms, with their summed frequencies."""
         if len(term_ids) == 1:

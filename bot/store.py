@@ -727,6 +727,13 @@ class Store:
         lo, hi = int(self._a["art_pass"][art]), int(self._a["art_pass"][art + 1])
         return int(np.searchsorted(numbers, lo)), int(np.searchsorted(numbers, hi))
 
+    def first_doc(self, language: str, number: int) -> int | None:
+        """The first document of article `number` in the `language` index, if any."""
+        numbers = self.doc_passages[language]
+        lo = int(self._a["art_pass"][number])
+        doc = int(np.searchsorted(numbers, lo))
+        return doc if doc < len(numbers) and int(numbers[doc]) == lo else None
+
     def language_articles(self, language: str) -> int:
         """How many articles are in `language`."""
         return sum(1 for lang in self.article_languages if lang == language)

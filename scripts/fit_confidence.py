@@ -1,208 +1,264 @@
-"""Fit the confidence model's weights (bot/confidence.py) on XQuAD dev questions.
+"""Fit the ranking weights and the "found" model (bot/confidence.py) on realistic archives.
 
-A part of the articles is indexed (each quarter and eighth, so that the model sees
-collections of several sizes); questions about them whose first answer is right are
-positives, questions about the other articles are off-topic negatives. Prints the
-logistic weights and how many positives each threshold keeps and negatives it
-rejects.
+The archives are made from ../shared/eval (see each README there), as a deployment
+would hold them — the answering passages mixed into a thousand real news articles:
 
-    python scripts/fit_confidence.py [--eval ../shared/eval/xquad]
+- XQuAD's paragraphs + news, asked the development questions (German and English):
+  positives; XQuAD's holdout-split paragraphs + news, asked the same questions: none
+  of their paragraphs is there, so every one is a negative;
+- the same for MLQA (the development questions' paragraphs, or only the others);
+- the bundled article + news, asked tests/golden's questions about it (positives) and
+  its off-topic questions (negatives); Bing queries (XGLUE QAM) + news for ranking;
+- small archives, so that a handful of articles is judged as well as thousands: the
+  bundled article alone, and quarters of XQuAD's paragraphs (the questions about the
+  other quarters are the negatives there).
 
-With `--semantic INDEX_DIR` it fits SEMANTIC_WEIGHTS instead (over BM25's evidence, the
-cosine and whether the question was translated), on the candidates of the fused ranking
-(bot/semantic.py): INDEX_DIR is a saved index of all the XQuAD passages
-with their embeddings (`newsbot index --knowledge .../passages.de.jsonl --index-dir
-INDEX_DIR`), whose vectors the parts reuse; only the questions are embedded (about a
-minute). The bias is shifted so that THRESHOLD keeps the share of positives asked by
-`--keep`; a negative counts as rejected only when none of the best CONFIDENT_AMONG
-candidates reaches the threshold, as the engine decides.
+Step 1 fits RANK_WEIGHTS pairwise (the candidate from the gold paragraph against each
+other candidate of its question) on the rank vectors the engine computes. Step 2 ranks
+with them and fits a monotone boosted tree ensemble on the answer vectors of each
+question's best candidate: positives are questions whose best candidate is from their
+gold paragraph. Both steps read the vectors the engine itself builds
+(bot/features.py), so what is fitted is what serves. Two-fold cross-validation by
+question prints the trade-off curve (answered right / wrong / refused per set) for
+docs/quality.md; the model fitted on all questions is written to
+bot/data/answerability.json and the weights printed for bot/confidence.py.
+
+    pip install scikit-learn        # for fitting only; serving needs numpy alone
+    python scripts/fit_confidence.py [--eval ../shared/eval] [--work /tmp/fit]
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-import math
 import os
-import tempfile
-from collections.abc import Iterator, Sequence
+import shutil
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from bot import semantic
-from bot.answering import group_weights
-from bot.confidence import THRESHOLD, features
-from bot.engine import CONFIDENT_AMONG, Engine
-from bot.query import build_query
+os.environ["NEWSBOT_SEMANTIC"] = "off"
+from bot import confidence as conf
+from bot import engine as engine_module
+from bot import trees
+from bot.engine import Engine
+from bot.features import ANSWER_FEATURES, ANSWER_MONOTONE, RANK_FEATURES
 
-PARTS = [(4, (0,)), (4, (2,)), (8, (0,)), (8, (2,)), (8, (4,)), (8, (6,))]
-
-
-def candidate_features(engine: Engine, question: str) -> tuple[tuple[float, ...], str] | None:
-    q, ranked = engine.search(question)
-    if not ranked:
-        return None
-    best = ranked[0]
-    collection = next(c for c in engine.collections if c.language == best.passage.language)
-    groups = build_query(q, collection.language)
-    weights = group_weights(collection.index, groups, q.language)
-    total = sum(weights) or 1.0
-    values = features(best.coverage, best.sentence_coverage, max(weights) / total,
-                      q.language != best.passage.language, len(groups), best.words_found,
-                      best.absent)
-    return values, best.passage.article_id
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
 
 
-def semantic_candidates(engine: Engine, question: str) -> list[tuple[tuple[float, ...], str]]:
-    """The best CONFIDENT_AMONG candidates of the fused ranking, as `Engine.search`
-    merges the collections: their `semantic_features` and article."""
-    assert engine.semantic is not None
-    from bot.question import analyse
+@dataclass
+class Asked:
+    """One question asked of one archive: its candidates' vectors and which are gold."""
 
-    q = analyse(question)
-    found = []
-    for collection in engine.collections:
-        groups = build_query(q, collection.language, collection.index.vocab)
-        vectors = engine.semantic.vectors.get(collection.language)
-        if groups and vectors is not None:
-            found.extend(semantic.fused_candidates(
-                q, collection.index, collection.passages, groups, vectors,
-                engine.semantic.query(q.text), 0))
-    found.sort(key=lambda c: (-c[0].rank_score, -c[0].bm25, c[0].passage.id))
-    return [(values, s.passage.article_id) for s, values in found[:CONFIDENT_AMONG]]
+    set: str
+    question: str
+    fold: int
+    positive: bool  # the question's answer is in the archive
+    rank: list[tuple[float, ...]] = field(default_factory=list)
+    gold: list[bool] = field(default_factory=list)
+    answer: list[tuple[float, ...]] = field(default_factory=list)  # of the ranked candidates
+    answer_gold: list[bool] = field(default_factory=list)
 
 
-class Remembered:
-    """An embedder that embeds each question once (they are asked of every part)."""
-
-    def __init__(self, embedder: semantic.Embedder) -> None:
-        self.name = embedder.name
-        self._embedder = embedder
-        self.query = functools.cache(embedder.query)
-
-    def passages(self, texts: Sequence[str]) -> semantic.F32:
-        return self._embedder.passages(texts)
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
-def attach_saved(engine: Engine, full: dict[str, semantic.Vectors],
-                 embedder: semantic.Embedder) -> None:
-    """Give a part's engine the saved vectors of its passages (nothing embedded)."""
-    vectors = {}
-    for language in sorted(engine.store.indexes):
-        texts = semantic.collection_texts(engine.store, language)
-        got = semantic.refresh(full.get(language), texts, embedder, limit=0)
-        if got is None:
-            raise SystemExit("the saved index has no embeddings of some passages: run "
-                             "`newsbot index --knowledge .../passages.de.jsonl "
-                             "--index-dir INDEX_DIR` first")
-        vectors[language] = got
-    engine.semantic = semantic.Semantic(embedder, vectors)
+def archives(eval_dir: Path, work: Path) -> Iterator[tuple[str, Path, Path, bool]]:
+    """(set name, knowledge folder, questions file, are the answers there?)"""
+    news = eval_dir / "news" / "news.10kgnad.de.jsonl"
+
+    def folder(name: str, files: dict[str, list[dict[str, Any]] | Path]) -> Path:
+        target = work / name
+        if not target.exists():
+            target.mkdir(parents=True)
+            for file_name, content in files.items():
+                if isinstance(content, Path):
+                    shutil.copy(content, target / file_name)
+                else:
+                    (target / file_name).write_text(
+                        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in content),
+                        encoding="utf-8")
+        return target
+
+    xq = lines(eval_dir / "xquad" / "passages.de.jsonl")
+    holdout = [p for p in xq if p.get("split") == "holdout"]
+    present = folder("xquad-news", {"xquad.jsonl": xq, "news.jsonl": news})
+    absent = folder("xquad-holdout-news", {"xquad.jsonl": holdout, "news.jsonl": news})
+    for lang in ("de", "en"):
+        questions = eval_dir / "xquad" / f"questions.dev.{lang}.jsonl"
+        yield f"xquad-{lang}", present, questions, True
+        yield f"xquad-{lang}-absent", absent, questions, False
+    mlqa = lines(eval_dir / "mlqa" / "passages.de.jsonl")
+    asked = {q["passage_id"] for q in lines(eval_dir / "mlqa" / "questions.dev.de.jsonl")}
+    mlqa_questions = eval_dir / "mlqa" / "questions.dev.de.jsonl"
+    yield "mlqa", folder("mlqa-news", {"mlqa.jsonl": mlqa, "news.jsonl": news}), \
+        mlqa_questions, True
+    yield "mlqa-absent", folder("mlqa-other-news", {
+        "mlqa.jsonl": [p for p in mlqa if p["id"] not in asked], "news.jsonl": news}), \
+        mlqa_questions, False
+    yield "qam", folder("qam-news", {"qam.jsonl": eval_dir / "qam" / "passages.de.jsonl",
+                                     "news.jsonl": news}), \
+        eval_dir / "qam" / "queries.dev.de.jsonl", True
+    bundled = ROOT / "bot" / "bundled" / "nordkorea-soldaten-russland.yaml"
+    with_news = folder("bundled-news", {bundled.name: bundled, "news.jsonl": news})
+    alone = folder("bundled", {bundled.name: bundled})
+    for name, base in (("bundled-news", with_news), ("bundled", alone)):
+        for file in ("nordkorea.jsonl", "nordkorea.dev.jsonl", "offtopic.dev.jsonl"):
+            yield f"{name}/{file.split('.')[0]}", base, GOLDEN / file, True
+    for quarter in range(4):
+        kept = [p for p in xq if int(p["id"].split("-")[0]) % 4 == quarter]
+        part = folder(f"xquad-quarter-{quarter}", {"xquad.jsonl": kept})
+        yield f"xquad-quarter-{quarter}", part, eval_dir / "xquad" / "questions.dev.de.jsonl", True
 
 
-def examples(
-    args: argparse.Namespace,
-) -> Iterator[tuple[list[tuple[tuple[float, ...], str]], str, bool]]:
-    """Per part and question: its candidates (features, article), gold article, indexed?"""
-    passages = [json.loads(line) for line in (args.eval / "passages.de.jsonl").open()]
-    os.environ["NEWSBOT_SEMANTIC"] = "off"  # the parts get no embeddings of their own
-    full: dict[str, semantic.Vectors] = {}
-    embedder: semantic.Embedder | None = None
-    if args.semantic is not None:
-        embedder = Remembered(semantic.default_embedder())
-        cache = semantic.Cache(semantic.semantic_dir(args.semantic), embedder.name)
-        full = {lang: v for lang in ("de", "en") if (v := cache.load(lang)) is not None}
-    for modulus, residues in PARTS:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "part.jsonl"
-            kept = [p for p in passages
-                    if int(p["id"].split("-")[0]) % modulus in residues]
-            path.write_text("".join(json.dumps(p) + "\n" for p in kept))
-            engine = Engine.load(path)
-            if embedder is not None:
-                attach_saved(engine, full, embedder)
-            for lang in ("de", "en"):
-                for line in (args.eval / f"questions.dev.{lang}.jsonl").open():
-                    item = json.loads(line)
-                    indexed = int(item["passage_id"].split("-")[0]) % modulus in residues
-                    if embedder is not None:
-                        candidates = semantic_candidates(engine, item["question"])
-                    else:
-                        got = candidate_features(engine, item["question"])
-                        candidates = [got] if got is not None else []
-                    if candidates:
-                        yield candidates, item["passage_id"], indexed
+def in_quarter(name: str, item: dict[str, Any]) -> bool:
+    """Is a question's paragraph in the quarter archive `name`?"""
+    quarter = int(name.rsplit("-", 1)[1])
+    return int(str(item["passage_id"]).split("-")[0]) % 4 == quarter
 
 
-def fit(x: np.ndarray, y: np.ndarray, steps: int = 20_000, l2: float = 1e-4) -> np.ndarray:
-    """Logistic regression by gradient descent, a little L2; the last column is the bias."""
-    w = np.zeros(x.shape[1])
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-x @ w))
-        w -= (x.T @ (p - y) / len(y) + l2 * w)
-    return w
+def collect(eval_dir: Path, work: Path) -> list[Asked]:
+    """Every question of every archive with its candidates' vectors."""
+    out: list[Asked] = []
+    engine_module.confidence = lambda vector: 0.0  # nothing to judge with while fitting
+    for name, knowledge, questions, answers_there in archives(eval_dir, work):
+        engine = Engine.load(knowledge, index_dir=work / "index" / knowledge.name)
+        for item in lines(questions):
+            gold = item.get("passage_id")
+            positive = answers_there and bool(gold)
+            if name.startswith("xquad-quarter"):
+                positive = in_quarter(name, item)
+            asked = Asked(name, item["question"], zlib.crc32(item["question"].encode()) % 2,
+                          positive)
+            _, ranked = engine.search(item["question"])
+            for s in ranked:
+                is_gold = positive and gold in (s.passage.id, s.passage.article_id)
+                asked.rank.append(s.rank_vector)
+                asked.gold.append(is_gold)
+                if s.answer_vector:
+                    asked.answer.append(s.answer_vector)
+                    asked.answer_gold.append(is_gold)
+            out.append(asked)
+        print(f"  {name}: {sum(1 for a in out if a.set == name)} questions", file=sys.stderr)
+    return out
 
 
-def fit_standardised(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
-    """`fit` on features centred and scaled to unit spread (the cosine varies by
-    hundredths around 0.8: raw, it would not converge), weights mapped back to raw ones.
-
-    With three features, a firm L2 (0.03) costs nothing on dev and keeps the cosine's
-    weight moderate: off-topic questions that share a name with an article stay out."""
-    mean, spread = x.mean(axis=0), x.std(axis=0)
-    mean[-1], spread[-1] = 0.0, 1.0
+def fit_rank(asked: list[Asked], steps: int = 1500, l2: float = 1e-3) -> np.ndarray:
+    """Pairwise logistic regression: the gold candidate against each other one."""
+    pairs = []
+    for a in asked:
+        if any(a.gold):
+            gold = np.array(a.rank[a.gold.index(True)])
+            pairs += [gold - np.array(v) for v, g in zip(a.rank, a.gold, strict=True) if not g]
+    d = np.array(pairs)
+    spread = d.std(axis=0)
     spread[spread == 0] = 1.0
-    w = fit((x - mean) / spread, y, l2=l2)
-    raw = w / spread
-    raw[-1] = w[-1] - float(np.sum(w[:-1] * mean[:-1] / spread[:-1]))
-    return raw
+    z = d / spread
+    w = np.zeros(d.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-z @ w))
+        w -= 0.5 * (-(z.T @ (1 - p)) / len(z) + l2 * w)
+    return np.asarray(w / spread)
+
+
+def rerank(a: Asked, w: np.ndarray) -> int:
+    """Index of the best candidate under weights `w`."""
+    return int(np.argmax([np.dot(w, v) for v in a.rank])) if a.rank else -1
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared/eval/xquad")
-    parser.add_argument("--semantic", type=Path, metavar="INDEX_DIR",
-                        help="fit SEMANTIC_WEIGHTS, with the embeddings saved at INDEX_DIR")
-    parser.add_argument("--reject", type=float, default=0.92,
-                        help="with --semantic: share of off-topic questions THRESHOLD turns "
-                             "away (none of the best candidates sure enough)")
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/newsbot-fit"))
+    parser.add_argument("--out", type=Path, default=ROOT / "bot" / "data" / "answerability.json")
     args = parser.parse_args()
-    xs: list[tuple[float, ...]] = []
-    ys: list[int] = []
-    negatives: list[list[tuple[float, ...]]] = []  # an off-topic question's best candidates
-    for candidates, gold, indexed in examples(args):
-        values, article = candidates[0]
-        if indexed and article != gold:
-            continue  # a wrong first answer is neither positive nor negative
-        xs.append(values)
-        ys.append(1 if indexed else 0)
-        if not indexed:
-            negatives.append([v for v, _ in candidates])
-    x = np.hstack([np.array(xs), np.ones((len(xs), 1))])
-    y = np.array(ys)
-    name = "WEIGHTS"
-    if args.semantic is None:
-        w = fit(x, y)
-    else:
-        name = "SEMANTIC_WEIGHTS"
-        w = fit_standardised(x, y, l2=0.03)
-        # the operating point: THRESHOLD turns away `--reject` of the off-topic questions
-        surest = np.array([max(np.dot(w[:-1], v) for v in c) for c in negatives]) + w[-1]
-        w[-1] += math.log(THRESHOLD / (1 - THRESHOLD)) - float(np.quantile(surest, args.reject))
-    p = 1 / (1 + np.exp(-x @ w))
-    print(f"{name} =", tuple(round(float(v), 3) for v in w))
-    best = np.array([max(1 / (1 + math.exp(-(w[-1] + np.dot(w[:-1], v)))) for v in cands)
-                     for cands in negatives])
-    for threshold in (0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5):
-        kept = float((p[y == 1] >= threshold).mean())
-        rejected = float((p[y == 0] < threshold).mean())
-        among = f" ({float((best < threshold).mean()):.3f} by the best {CONFIDENT_AMONG})"
-        print(f"threshold {threshold}: keeps {kept:.3f} of positives, rejects {rejected:.3f}"
-              f" of off-topic questions{among if args.semantic is not None else ''}")
-    print(f"({len(y)} questions, log-loss {-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)):.3f})")
-    return 0 if math.isfinite(float(w.sum())) else 1
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    asked = collect(args.eval, args.work)
+    w = fit_rank(asked)
+    print("RANK_WEIGHTS =", tuple(round(float(v), 3) for v in w))
+    for name in RANK_FEATURES:
+        print(f"  {name}: {w[RANK_FEATURES.index(name)]:.3f}")
+    print("set: top-1 from the gold paragraph, fitted weights (served weights)")
+    served = np.array(conf.RANK_WEIGHTS)
+    for name in dict.fromkeys(a.set for a in asked):
+        rows = [a for a in asked if a.set == name and a.positive]
+        if rows:
+            top = np.mean([bool(a.rank) and a.gold[rerank(a, w)] for a in rows])
+            now = np.mean([bool(a.rank) and a.gold[rerank(a, served)] for a in rows])
+            print(f"  {name}: {top:.3f} ({now:.3f})")
+    print("refit the answer vectors with these weights: set RANK_WEIGHTS in "
+          "bot/confidence.py and run again if they changed", file=sys.stderr)
+
+    sizes: dict[str, int] = {}
+    for a in asked:
+        sizes[a.set] = sizes.get(a.set, 0) + 1
+
+    def examples(rows: list[Asked]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Answer vectors of the best candidates, labels, and weights: each archive
+        counts alike whatever its number of questions (the quarters as one)."""
+        xs, ys, weights = [], [], []
+        for a in rows:
+            if not a.answer or a.set == "qam":
+                continue
+            if a.positive and not a.answer_gold[0]:
+                continue  # a wrong best candidate is neither positive nor negative
+            xs.append(a.answer[0])
+            ys.append(1 if a.positive else 0)
+            share = 0.25 if a.set.startswith("xquad-quarter") else 1.0
+            weights.append(share * 300 / sizes[a.set])
+        return np.array(xs), np.array(ys), np.array(weights)
+
+    def model() -> Any:
+        return HistGradientBoostingClassifier(
+            max_iter=100, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=40,
+            l2_regularization=1.0, monotonic_cst=list(ANSWER_MONOTONE), random_state=0)
+
+    held: dict[int, float] = {}
+    for fold in (0, 1):
+        x, y, weight = examples([a for a in asked if a.fold != fold])
+        fitted = model().fit(x, y, sample_weight=weight)
+        for i, a in enumerate(asked):
+            if a.fold == fold and a.answer:
+                held[i] = float(fitted.predict_proba(np.array([a.answer[0]]))[0, 1])
+    with (args.work / "held-out.jsonl").open("w", encoding="utf-8") as fh:
+        for i, a in enumerate(asked):
+            fh.write(json.dumps({"set": a.set, "question": a.question, "positive": a.positive,
+                                 "p": held.get(i), "gold": bool(a.answer_gold[:1] == [True]),
+                                 "vector": a.answer[0] if a.answer else None}) + "\n")
+    print("cross-validated trade-off: per set, at each threshold, right / wrong / refused "
+          "(questions whose answer is there), or refused (those whose answer is not)")
+    for threshold in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
+        print(f"threshold {threshold}:")
+        for name in dict.fromkeys(a.set for a in asked):
+            rows = [(i, a) for i, a in enumerate(asked) if a.set == name]
+            pos = [(i, a) for i, a in rows if a.positive]
+            neg = [(i, a) for i, a in rows if not a.positive]
+            parts = []
+            if pos:
+                right = sum(1 for i, a in pos if held.get(i, 0) >= threshold and a.answer_gold[0])
+                wrong = sum(1 for i, a in pos if held.get(i, 0) >= threshold
+                            and not a.answer_gold[0])
+                parts.append(f"right {right / len(pos):.3f} wrong {wrong / len(pos):.3f} "
+                             f"refused {1 - (right + wrong) / len(pos):.3f}")
+            if neg:
+                refused = sum(1 for i, _ in neg if held.get(i, 0) < threshold)
+                parts.append(f"off-topic refused {refused / len(neg):.3f}")
+            print(f"  {name} ({len(rows)}): " + "; ".join(parts))
+    x, y, weight = examples(asked)
+    spec = trees.from_sklearn(model().fit(x, y, sample_weight=weight), ANSWER_FEATURES)
+    args.out.write_text(json.dumps(spec), encoding="utf-8")
+    print(f"wrote {args.out} ({len(spec['trees'])} trees, {len(y)} examples, "
+          f"{int(y.sum())} positive)")
+    return 0
 
 
 if __name__ == "__main__":

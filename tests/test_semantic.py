@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,14 +16,11 @@ import numpy as np
 import pytest
 
 from bot import semantic
-from bot.answering import Scored, rank
 from bot.cli import main
-from bot.confidence import THRESHOLD
 from bot.engine import Engine
+from bot.fusion import fuse
 from bot.knowledge import bundled_knowledge, load
-from bot.query import build_query
-from bot.question import analyse
-from bot.semantic import Vectors, fuse
+from bot.semantic import Vectors
 
 DIM = 64
 SYNONYMS = {"car": "auto", "cars": "auto", "automobile": "auto", "autos": "auto"}
@@ -255,61 +251,55 @@ def test_fused_ranking_finds_what_bm25_misses(knowledge: Path, fake: FakeEmbedde
     assert type(plain.answer(question)) is type(answer)
 
 
-# -- confidence ---------------------------------------------------------------------------
+# -- ranking ----------------------------------------------------------------------------
 
 
-def _fused(knowledge: Path, question: str, toward: dict[int, float]) -> dict[str, Scored]:
-    """`rank_fused` over the fixture's articles, each passage its own axis, with the
-    question's vector at the given cosine to some of them (document number: cosine)."""
+def _with_vectors(knowledge: Path, toward: dict[int, float]) -> Engine:
+    """An engine over the fixture's articles whose vectors put each passage on its own
+    axis, the question's vector at the given cosine to some of them (document: cosine)."""
     engine = Engine(load(knowledge), knowledge)
-    collection = engine.collections[0]
-    q = analyse(question)
-    groups = build_query(q, collection.language, collection.index.vocab)
     vectors = Vectors(np.eye(len(TEXTS), len(TEXTS) + 1, dtype=np.float32),
                       semantic.text_keys(TEXTS))
     query = np.zeros(len(TEXTS) + 1, dtype=np.float32)
     for doc, cosine in toward.items():
         query[doc] = cosine
     query[-1] = np.sqrt(1.0 - float(np.sum(query ** 2)))
-    ranked = semantic.rank_fused(q, collection.index, collection.passages, groups, vectors,
-                                 query, 20)
-    return {s.passage.article_id: s for s in ranked}
+
+    class Fixed(FakeEmbedder):
+        def query(self, text: str) -> np.ndarray:
+            return query
+
+    engine.semantic = semantic.Semantic(Fixed(), {"en": vectors})
+    return engine
 
 
-def test_a_passage_near_in_meaning_is_surer(knowledge: Path) -> None:
+def test_a_passage_near_in_meaning_ranks_higher(knowledge: Path) -> None:
     question = "How many cars does the plant in Leipzig make?"
     # a-2 (the harvest) has none of the question's words: only the embeddings find it
-    near = _fused(knowledge, question, {0: 0.4, 2: 0.9})["a-2"]
-    far = _fused(knowledge, question, {0: 0.4, 2: 0.75})["a-2"]
-    assert near.bm25 == far.bm25 == 0.0 and near.coverage == far.coverage == 0.0
-    assert near.confidence > far.confidence
-    assert near.confidence >= THRESHOLD > far.confidence
-    plant = _fused(knowledge, question, {0: 0.85, 2: 0.5})["a-0"]
-    assert plant.confidence > 0.5  # its words and its meaning agree
+    near = {s.passage.article_id: s for s in
+            _with_vectors(knowledge, {0: 0.4, 2: 0.9}).search(question)[1]}
+    far = {s.passage.article_id: s for s in
+           _with_vectors(knowledge, {0: 0.4, 2: 0.6}).search(question)[1]}
+    assert near["a-2"].bm25 == far["a-2"].bm25 == 0.0
+    assert near["a-2"].signals.cosine == pytest.approx(0.9)
+    # its lead over the plant's passage (which has the words) grows with its cosine
+    assert near["a-2"].rank_score - near["a-0"].rank_score > \
+        far["a-2"].rank_score - far["a-0"].rank_score
+    # the plant's passage holds the question's words: it leads when its meaning agrees
+    agreed = _with_vectors(knowledge, {0: 0.85, 2: 0.5}).search(question)[1]
+    assert agreed[0].passage.article_id == "a-0"
+    answer = _with_vectors(knowledge, {0: 0.85, 2: 0.5}).answer(question)
+    assert answer.found and "500 autos" in answer.snippets[0].quote
 
 
-def test_fused_candidates_keep_bm25s_confidence_and_its_evidence(knowledge: Path) -> None:
-    question = "How many cars does the plant in Leipzig make?"
-    engine = Engine(load(knowledge), knowledge)
-    assert engine.semantic is None
-    collection = engine.collections[0]
-    q = analyse(question)
-    groups = build_query(q, collection.language, collection.index.vocab)
-    bm25 = {s.passage.article_id: s for s in rank(q, collection.index, collection.passages,
-                                                  groups)}
-    # without the extra the answer's confidence is BM25's, from WEIGHTS
-    assert engine.answer(question).confidence == bm25["a-0"].confidence
-    vectors = Vectors(np.eye(len(TEXTS), dtype=np.float32), semantic.text_keys(TEXTS))
-    query = np.full(len(TEXTS), 0.5, dtype=np.float32)
-    fused = semantic.fused_candidates(q, collection.index, collection.passages, groups,
-                                      vectors, query, 20)
-    assert len(fused) == len(TEXTS)
-    for scored, values in fused:
-        # the semantic model reads exactly the evidence BM25's confidence came from
-        assert 1.0 / (1.0 + math.exp(-values[0])) == scored.confidence
-        assert values[1] == pytest.approx(0.5)
-        if scored.passage.article_id in bm25:
-            assert scored.confidence == bm25[scored.passage.article_id].confidence
+def test_semantic_knows_nothing_of_answering() -> None:
+    """One retrieval seam: the embeddings return hits; fusion and reading are the engine's."""
+    import ast
+
+    tree = ast.parse(Path(semantic.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not imported & {"bot.answering", "bot.confidence", "bot.features", "bot.engine"}
 
 
 def test_the_real_model_answers_english_questions_on_the_german_article(

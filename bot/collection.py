@@ -1,0 +1,67 @@
+"""One language's passages, their BM25 index, and the article each passage belongs to.
+
+Answering judges a passage with its article: the article's title, and how strongly the
+article as a whole speaks about the question (its BM25 score as one document, worked
+out from the passages' postings: no second index). This module gives answering those
+article-level lookups without exposing the store's arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.analysis import analyzer
+from bot.index import BM25Index
+from bot.models import Passage
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+
+@dataclass
+class Collection:
+    """The passages of one language and their BM25 index (document number = row)."""
+
+    language: str
+    passages: Sequence[Passage]
+    index: BM25Index
+    store: Store | None = None
+    _mean_length: float | None = field(default=None, repr=False)
+
+    def article_docs(self, doc: int) -> tuple[int, int]:
+        """The documents [lo, hi) of the article document `doc` belongs to."""
+        if self.store is None:
+            return doc, doc + 1
+        return self.store.article_docs(self.language, doc)
+
+    def article_length(self, lo: int, hi: int) -> float:
+        """Terms in the documents [lo, hi) (an article's length as BM25 counts it)."""
+        return float(np.asarray(self.index.doc_len[lo:hi], dtype=np.float64).sum())
+
+    def mean_article_length(self) -> float:
+        """The mean length of this collection's articles (worked out once)."""
+        if self._mean_length is None:
+            articles = self.store.language_articles(self.language) if self.store else 0
+            total = float(np.asarray(self.index.doc_len, dtype=np.float64).sum())
+            self._mean_length = total / max(articles or self.index.n_docs, 1)
+        return self._mean_length
+
+    def title_terms(self, article_id: str) -> frozenset[str]:
+        """The analysed terms of an article's title."""
+        return _title_terms(self.language, self._title(article_id))
+
+    def _title(self, article_id: str) -> str:
+        if self.store is None:
+            return ""
+        number = self.store.ids.get(article_id)
+        return str(self.store.article_meta(number)["title"]) if number is not None else ""
+
+
+@lru_cache(maxsize=4096)
+def _title_terms(language: str, title: str) -> frozenset[str]:
+    return frozenset(analyzer(language).terms(title)) if title else frozenset()

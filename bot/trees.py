@@ -1,0 +1,89 @@
+"""A boosted tree ensemble (fitted by scripts/fit_confidence.py), evaluated with numpy.
+
+The model file is JSON: the feature names it was fitted on, a bias, and per tree the
+arrays of its nodes (feature, threshold, left, right, leaf value). A row of features
+walks every tree at once, one level per step, so a candidate costs a few numpy
+operations per level rather than a Python loop per tree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+
+class Ensemble:
+    """sigmoid(bias + sum of one leaf value per tree)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.features: tuple[str, ...] = tuple(spec["features"])
+        self.bias = float(spec["bias"])
+        trees = spec["trees"]
+        width = max(len(t["feature"]) for t in trees) if trees else 1
+        shape = (len(trees), width)
+        self._feature = np.zeros(shape, dtype=np.int64)
+        self._threshold = np.zeros(shape, dtype=np.float64)
+        self._left = np.zeros(shape, dtype=np.int64)
+        self._right = np.zeros(shape, dtype=np.int64)
+        self._value = np.zeros(shape, dtype=np.float64)
+        self._leaf = np.ones(shape, dtype=bool)
+        for i, t in enumerate(trees):
+            n = len(t["feature"])
+            self._feature[i, :n] = t["feature"]
+            self._threshold[i, :n] = t["threshold"]
+            self._left[i, :n] = t["left"]
+            self._right[i, :n] = t["right"]
+            self._value[i, :n] = t["value"]
+            self._leaf[i, :n] = t["leaf"]
+        self._depth = max((t.get("depth", n) for t in trees), default=0)
+        self._rows = np.arange(len(trees))
+
+    def logit(self, x: Sequence[float]) -> float:
+        """bias + the trees' leaf values for one row of features."""
+        row = np.asarray(x, dtype=np.float64)
+        node = np.zeros(len(self._rows), dtype=np.int64)
+        rows = self._rows
+        for _ in range(self._depth + 1):
+            leaf = self._leaf[rows, node]
+            if leaf.all():
+                break
+            go_left = row[self._feature[rows, node]] <= self._threshold[rows, node]
+            step = np.where(go_left, self._left[rows, node], self._right[rows, node])
+            node = np.where(leaf, node, step)
+        return self.bias + float(self._value[rows, node].sum())
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = self.logit(x)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def from_sklearn(model: Any, features: Sequence[str]) -> dict[str, Any]:
+    """The JSON spec of a fitted sklearn HistGradientBoostingClassifier (binary)."""
+    trees = []
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        trees.append({
+            "feature": [int(v) for v in nodes["feature_idx"]],
+            "threshold": [float(v) for v in nodes["num_threshold"]],
+            "left": [int(v) for v in nodes["left"]],
+            "right": [int(v) for v in nodes["right"]],
+            "value": [float(v) for v in nodes["value"]],
+            "leaf": [bool(v) for v in nodes["is_leaf"]],
+            "depth": int(max(nodes["depth"])),
+        })
+    bias = float(np.ravel(model._baseline_prediction)[0])
+    return {"features": list(features), "bias": bias, "trees": trees}
+
+
+@lru_cache(maxsize=4)
+def load(name: str) -> Ensemble:
+    """The ensemble saved as bot/data/<name>.json."""
+    data = resources.files("bot") / "data" / f"{name}.json"
+    return Ensemble(json.loads(data.read_text(encoding="utf-8")))
+
