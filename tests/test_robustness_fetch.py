@@ -8,17 +8,20 @@ resident memory is read from the kernel's accounting of that child (os.wait4).
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from pageserver import BOMB, PageServer
 
-from bot.ingest import add
+from bot.ingest import add, safety
 from bot.ingest.errors import FetchError
 from bot.ingest.fetch import FetchSettings, fetch
 
@@ -131,3 +134,28 @@ def test_a_page_cannot_claim_another_outlet(server: PageServer, tmp_path: Path) 
     assert data["url"] == url  # the fetched address, not the claimed reuters.com one
     assert data["source"] == "Reuters (127.0.0.1)"  # the claim, with the host it came from
     assert "reuters.com" not in outcome.path.read_text("utf-8")
+
+
+def test_a_name_that_resolves_slowly_hits_the_deadline(
+    server: PageServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Name lookups count against the fetch's deadline too (one per hop and connection)."""
+    answered = threading.Event()
+    lookups: list[str] = []
+
+    def slow(host: str, port: int, **kwargs: Any) -> list[Any]:
+        lookups.append(host)
+        answered.wait(10)  # released when the test ends
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(safety.socket, "getaddrinfo", slow)
+    quick = FetchSettings(allow_private_networks=True, timeout=1.0, deadline=0.5)
+    before = len(server.requests)
+    try:
+        with pytest.raises(FetchError, match=r"longer than 0\.5 s"):
+            fetch(f"http://slow-dns.example:{server.port}/bridge-en.html", quick)
+        # given up during the first lookup (before, it waited for it and for the next)
+        assert lookups == ["slow-dns.example"]
+    finally:
+        answered.set()
+    assert len(server.requests) == before

@@ -84,7 +84,7 @@ def fetch(url: str, settings: FetchSettings) -> Page:
     current = url
     with client(settings, deadline) as http:
         for _hop in range(settings.max_redirects + 1):
-            check_url(current, settings.allow_private_networks)
+            check_url(current, settings.allow_private_networks, deadline)
             location = _get(http, current, url, settings, deadline)
             if isinstance(location, Page):
                 return location

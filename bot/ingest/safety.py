@@ -4,13 +4,16 @@
 name can resolve to another address a moment later (DNS rebinding), `GuardedBackend` is
 the network backend the fetcher's connections go through: it resolves the host itself,
 checks every address, and connects to the checked address — never to a second lookup.
-Given a `Deadline`, it also bounds connecting and every later socket operation by it.
+Given a `Deadline`, it also bounds name lookups (each runs in a thread that is given up
+on at the deadline; the system resolver may take 30 s), connecting and every later
+socket operation by it.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +22,7 @@ import httpcore
 
 from bot.errors import shown
 from bot.ingest.deadline import Deadline, DeadlineStream
-from bot.ingest.errors import PRIVATE_FIX, UnsafeURLError
+from bot.ingest.errors import PRIVATE_FIX, FetchError, UnsafeURLError
 
 SCHEMES = ("http", "https")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -69,14 +72,15 @@ def address_problem(address: IPAddress) -> str | None:
     return None
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
-    """Every address `host` resolves to (an IP literal resolves to itself)."""
+def resolve(host: str, port: int, deadline: Deadline | None = None) -> list[IPAddress]:
+    """Every address `host` resolves to (an IP literal resolves to itself); raises
+    FetchError if that takes past the `deadline`."""
     try:
         return [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         pass
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _lookup(host, port, deadline)
     except (socket.gaierror, UnicodeError) as err:
         raise UnsafeURLError(
             f"cannot resolve the host name {shown(host)} ({err}); check the address"
@@ -89,6 +93,29 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return seen
 
 
+def _lookup(host: str, port: int, deadline: Deadline | None) -> list[Any]:
+    if deadline is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    got: list[Any] = []
+
+    def look_up() -> None:
+        try:
+            got.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except Exception as err:
+            got.append(err)
+
+    worker = threading.Thread(target=look_up, name="newsbot-dns", daemon=True)
+    worker.start()
+    worker.join(max(deadline.left(), 0.0))
+    if not got:  # the thread ends when the resolver gives up; nothing waits for it
+        deadline.hit = True
+        raise FetchError(f"{shown(host)}: the page took longer than {deadline.seconds:g} s to "
+                         "load (the host name did not resolve in time); try again later")
+    if isinstance(got[0], Exception):
+        raise got[0]
+    return list(got[0])
+
+
 def check_addresses(host: str, addresses: Iterable[IPAddress], allow_private: bool) -> None:
     """Raise UnsafeURLError if any address of `host` is not public (unless allowed)."""
     if allow_private:
@@ -96,12 +123,13 @@ def check_addresses(host: str, addresses: Iterable[IPAddress], allow_private: bo
     for address in addresses:
         problem = address_problem(address)
         if problem:
-            shown = host if host == str(address) else f"{host} ({address})"
-            raise UnsafeURLError(f"refused to fetch from {shown}: {problem}; {PRIVATE_FIX}")
+            where = host if host == str(address) else f"{host} ({address})"
+            raise UnsafeURLError(f"refused to fetch from {where}: {problem}; {PRIVATE_FIX}")
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """Raise UnsafeURLError unless `url` is http(s) with a host that may be fetched."""
+def check_url(url: str, allow_private: bool, deadline: Deadline | None = None) -> None:
+    """Raise UnsafeURLError unless `url` is http(s) with a host that may be fetched (and
+    FetchError if resolving it takes past the `deadline`)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -117,7 +145,7 @@ def check_url(url: str, allow_private: bool) -> None:
     if parts.username or parts.password:
         raise UnsafeURLError(f"refused {shown(url, 200)}: addresses with a user name or password")
     port = port or (443 if parts.scheme.lower() == "https" else 80)
-    check_addresses(parts.hostname, resolve(parts.hostname, port), allow_private)
+    check_addresses(parts.hostname, resolve(parts.hostname, port, deadline), allow_private)
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -135,7 +163,7 @@ class GuardedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = resolve(host, port)
+        addresses = resolve(host, port, self.deadline)
         check_addresses(host, addresses, self.allow_private)
         last: Exception | None = None
         for address in addresses:
