@@ -220,11 +220,13 @@ def score_hits(
     if not hits or not groups:
         return []
     ctx = _context(question, collection, groups)
-    return [_score(question, collection, groups, ctx, hit) for hit in hits]
+    articles = _article_bm25(collection, ctx, groups, [h.doc for h in hits])
+    return [_score(question, collection, groups, ctx, hit, article)
+            for hit, article in zip(hits, articles, strict=True)]
 
 
 def _score(question: Question, collection: Collection, groups: list[QueryGroup],
-           ctx: _Context, hit: Hit) -> Scored:
+           ctx: _Context, hit: Hit, article_bm25: float) -> Scored:
     passage = collection.passages[hit.doc]
     reading = read_passage(question, passage, groups, ctx.weights, ctx.total)
     chosen = choose_window(question, reading)
@@ -239,15 +241,15 @@ def _score(question: Question, collection: Collection, groups: list[QueryGroup],
     )
     in_passage = frozenset().union(*reading.matched)
     quoted = frozenset().union(*reading.matched[first:last + 1])
-    title = collection.title_terms(passage.article_id)
+    title, title_words = collection.title(passage.article_id)
     in_title = frozenset(k for k, g in enumerate(groups) if title.intersection(g.terms))
     found = in_passage | in_title
     weigh, total, idf = ctx.weigh, ctx.total, ctx.idf
     missing = [idf[k] for k in range(len(groups)) if k not in found]
     rarest = max(range(len(groups)), key=idf.__getitem__)
     squares = sum(v * v for v in idf) or 1.0
-    words = _view(passage).folded | _folded_title(collection, passage.article_id)
-    exact = sum(w for word, w in ctx.word_weight.items() if word in words)
+    words = _view(passage).folded
+    exact = sum(w for word, w in ctx.word_weight.items() if word in words or word in title_words)
     signals = Signals(
         bm25=hit.bm25, coverage=reading.coverage, sentence_coverage=chosen.coverage,
         best_sentence=reading.best_sentence,
@@ -261,7 +263,7 @@ def _score(question: Question, collection: Collection, groups: list[QueryGroup],
         rare_share_quoted=sum(idf[k] ** 2 for k in quoted) / squares,
         rare_found=float(sum(1 for k in found if idf[k] > RARE)),
         rare_quoted=float(sum(1 for k in quoted if idf[k] > RARE)),
-        article_bm25=_article_bm25(collection, ctx, groups, hit.doc),
+        article_bm25=article_bm25,
         heaviest=ctx.question[0], translated=ctx.question[1], groups=ctx.question[2],
         absent=ctx.question[3], words=ctx.question[4], specificity=ctx.question[5],
         idf_all=ctx.question[6], self_score=ctx.question[7], kind=question.kind,
@@ -271,34 +273,29 @@ def _score(question: Question, collection: Collection, groups: list[QueryGroup],
 
 
 def _article_bm25(collection: Collection, ctx: _Context, groups: list[QueryGroup],
-                  doc: int) -> float:
-    """BM25 of the article `doc` belongs to, as one document: its passages' term
+                  docs: list[int]) -> list[float]:
+    """BM25 of the article each document belongs to, as one document: its passages' term
     frequencies summed, its length theirs, the mean article length of the collection."""
-    lo, hi = collection.article_docs(doc)
+    ranges = [collection.article_docs(doc) for doc in docs]
+    lo = np.array([r[0] for r in ranges], dtype=np.int64)
+    hi = np.array([r[1] for r in ranges], dtype=np.int64)
     index = collection.index
     k1, b = index.k1, index.b
-    norm = k1 * (1 - b + b * collection.article_length(lo, hi)
-                 / (collection.mean_article_length() or 1.0))
+    lengths = np.array([collection.article_length(a, z) for a, z in ranges])
+    norm = k1 * (1 - b + b * lengths / (collection.mean_article_length() or 1.0))
     top = _largest_idf(index.n_docs)
-    score = 0.0
+    score = np.zeros(len(docs))
     for group, idf, found in zip(groups, ctx.idf, ctx.postings, strict=True):
         if found is None:
             continue
-        docs, tfs = found
-        a, z = np.searchsorted(docs, lo), np.searchsorted(docs, hi)
-        tf = float(tfs[a:z].sum()) if z > a else 0.0
-        if tf:
-            score += idf * top * group.weight * tf * (k1 + 1) / (tf + norm)
-    return score
-
-
-def _folded_title(collection: Collection, article_id: str) -> frozenset[str]:
-    return _folded_words(collection._title(article_id))
-
-
-@lru_cache(maxsize=4096)
-def _folded_words(text: str) -> frozenset[str]:
-    return frozenset(fold_all(TOKEN_RE.findall(text)))
+        post, tfs = found
+        a, z = np.searchsorted(post, lo), np.searchsorted(post, hi)
+        if not (z > a).any():
+            continue
+        cumulative = np.concatenate(([0.0], np.cumsum(tfs)))
+        tf = cumulative[z] - cumulative[a]
+        score += idf * top * group.weight * tf * (k1 + 1) / (tf + norm)
+    return [float(v) for v in score]
 
 
 @dataclass(frozen=True)
@@ -335,12 +332,20 @@ def read_passage(
     evidences = []
     strengths = []
     kind = question.kind
+
+    # what a count question counts, in the passage's terms (its translations too)
+    counted_terms = frozenset(t for g in groups if g.word == question.counted for t in g.terms) \
+        or question_terms
+
+    def counted(token: str) -> bool:
+        return bool(counted_terms.intersection(lang.token_terms(token)))
+
     for text, raw in zip(sentences, _evidence(passage, kind), strict=True):
         found = [s for s in raw
                  if not _echoes(text[s.start:s.end], question_words, question_terms, lang)
                  ] if raw else []
         evidences.append(found)
-        strengths.append(strength(kind, text, found))
+        strengths.append(strength(kind, text, found, counted, units=question.counted is None))
     bonus = EVIDENCE_BONUS.get(kind, 0.0)
     # Word pairs of the question, stop words included, seen again in a sentence: the
     # relation ("vor Manning", "in Kursk") as well as the words.

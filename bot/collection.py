@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.analysis import analyzer
+from bot.analysis import TOKEN_RE, analyzer, fold_all
 from bot.index import BM25Index
 from bot.models import Passage
 
@@ -32,6 +32,8 @@ class Collection:
     index: BM25Index
     store: Store | None = None
     _mean_length: float | None = field(default=None, repr=False)
+    _titles: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict, repr=False)
 
     def article_docs(self, doc: int) -> tuple[int, int]:
         """The documents [lo, hi) of the article document `doc` belongs to."""
@@ -51,17 +53,25 @@ class Collection:
             self._mean_length = total / max(articles or self.index.n_docs, 1)
         return self._mean_length
 
-    def title_terms(self, article_id: str) -> frozenset[str]:
-        """The analysed terms of an article's title."""
-        return _title_terms(self.language, self._title(article_id))
+    def title(self, article_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        """An article's title: its analysed terms and its words, folded."""
+        known = self._titles.get(article_id)
+        if known is None:
+            number = self.store.ids.get(article_id) if self.store is not None else None
+            text = str(self.store.article_meta(number)["title"]) \
+                if self.store is not None and number is not None else ""
+            known = _title(self.language, text)
+            if len(self._titles) >= TITLES:
+                self._titles.clear()
+            self._titles[article_id] = known
+        return known
 
-    def _title(self, article_id: str) -> str:
-        if self.store is None:
-            return ""
-        number = self.store.ids.get(article_id)
-        return str(self.store.article_meta(number)["title"]) if number is not None else ""
+
+TITLES = 4096  # titles kept analysed per collection
 
 
-@lru_cache(maxsize=4096)
-def _title_terms(language: str, title: str) -> frozenset[str]:
-    return frozenset(analyzer(language).terms(title)) if title else frozenset()
+@lru_cache(maxsize=TITLES)
+def _title(language: str, text: str) -> tuple[frozenset[str], frozenset[str]]:
+    if not text:
+        return frozenset(), frozenset()
+    return frozenset(analyzer(language).terms(text)), frozenset(fold_all(TOKEN_RE.findall(text)))

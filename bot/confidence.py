@@ -20,10 +20,10 @@ from __future__ import annotations
 from bot import trees
 from bot.features import ANSWER_FEATURES
 
-# bm25/best, bm25/self, coverage, sentence coverage, title coverage, pairs, evidence,
-# aimed, best sentence, exact, article bm25/best, article bm25/self
-RANK_WEIGHTS = (0.722, 0.288, 3.265, 2.753, 5.213, 1.051, 1.159, -1.976, 2.002, 3.124, 3.327, 1.275)
-THRESHOLD = 0.5
+# in the order of features.RANK_FEATURES (scripts/fit_confidence.py --write sets them)
+RANK_WEIGHTS = (0.392, 0.216, 3.84, 2.676, 5.899, 1.074, 0.158, -1.711, 2.049, 2.843, 3.088,
+                1.614, -0.426, 0.125, 0.307, 0.895, -0.251, 4.621)
+THRESHOLD = 0.15
 # With the semantic extra: ranking points per point of cosine below the nearest
 # candidate's (multilingual-e5-small: about 0.75 for an unrelated passage, 0.85 for one
 # that answers). "Found" stays the evidence model's: docs/semantic.md says why.

@@ -36,7 +36,7 @@ from bot.store import PassageList, Store, build_segment, memory_store, open_or_b
 log = logging.getLogger(__name__)
 
 ANALYSIS_VERSION = "1"
-JUDGED = 12  # candidates judged for "found" at most (the best-ranked first)
+JUDGED = 8  # candidates judged for "found" at most (the best-ranked first)
 FOLLOW_UP_BONUS = 2.0  # ranking points for a passage of the article a follow-up follows
 MAX_FOLLOWED = 200  # passages of a followed article read at most
 
@@ -171,9 +171,10 @@ class Engine:
     # -- answering ------------------------------------------------------------------
 
     def search(self, question: str, candidates: int = CANDIDATES,
-               follow_up: FollowUp | None = None) -> tuple[Question, list[Scored]]:
+               follow_up: FollowUp | None = None, judge: int = JUDGED,
+               ) -> tuple[Question, list[Scored]]:
         """The analysed question and the candidate passages of all collections, ranked
-        (bot/confidence.py rank_score), the best first; the best JUDGED carry their
+        (bot/confidence.py rank_score), the best first; the best `judge` carry their
         confidence that they answer the question.
 
         A `follow_up` question is read with the exchange it follows: the earlier
@@ -199,7 +200,7 @@ class Engine:
                           for s in ranked]
             found.extend(ranked)
         found.sort(key=lambda s: (-s.rank_score, -s.bm25, s.passage.id))
-        return q, _judged(found)
+        return q, _judged(found, judge)
 
     def _with_articles(self, collection: Collection, groups: list[QueryGroup], hits: list[Hit],
                        article_ids: tuple[str, ...]) -> list[Hit]:
@@ -245,11 +246,13 @@ class Engine:
 
     def _answer(self, question: str, top: int, offset: int, started: float,
                 follow_up: FollowUp | None = None) -> Answer:
-        q, candidates = self.search(question, follow_up=follow_up)
+        # the best-ranked candidate decides; the others are judged only when shown
+        q, candidates = self.search(question, follow_up=follow_up, judge=1)
         confidence = candidates[0].confidence if candidates else 0.0
         found = confidence >= FOUND_THRESHOLD
         snippets: list[Snippet] = []
         if found:
+            candidates = _judged(candidates, min(JUDGED, 2 * (offset + top) + 2))
             sure = [c for c in candidates if c.confidence >= FOUND_THRESHOLD]
             shown = selection.arrange(
                 sure, lambda c: c.rank_score, lambda c: c.passage.article_id,
@@ -321,13 +324,13 @@ def _ranked(scored: list[Scored]) -> list[Scored]:
     return out
 
 
-def _judged(ranked: list[Scored]) -> list[Scored]:
-    """The ranked candidates, the best JUDGED with their confidence."""
+def _judged(ranked: list[Scored], count: int) -> list[Scored]:
+    """The ranked candidates, the best `count` with their confidence (kept if known)."""
     scores = [s.rank_score for s in ranked]
     placed = margins(scores, [s.passage.article_id for s in ranked])
     out = []
     for i, s in enumerate(ranked):
-        if i < JUDGED:
+        if i < count and not s.answer_vector:
             vector = answer_features(s.signals, s.rank_score, *placed[i])
             s = replace(s, confidence=confidence(vector), answer_vector=vector)
         out.append(s)

@@ -8,6 +8,7 @@ name, a reason question a causal clause. Each finder returns character spans.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.models import Span
 
@@ -98,15 +99,50 @@ def evidence(kind: str, text: str) -> list[Span]:
     return []
 
 
+COUNTED_WITHIN = 3
+UNBOUND = 0.4  # the strength of a number that is not bound to what is counted
+_UNITS = frozenset(
+    "jahr jahre jahren jahrs monat monate monaten tag tage tagen stunde stunden minute "
+    "minuten sekunden meter metern kilometer km m cm mm kilogramm kg tonnen tonne liter "
+    "grad prozent % euro dollar franken pfund yen millionen million milliarden milliarde "
+    "prozentpunkte "
+    "year years month months day days hour hours minutes seconds metres meters miles "
+    "feet kilometres kilometers kilograms pounds tons tonnes litres degrees percent "
+    "dollars euros million billion".split())
+
+
+def _bound(text: str, span: Span, counted: Callable[[str], bool], units: bool) -> bool:
+    """Is the number at `span` followed closely by what is counted, or by a unit?"""
+    after = TOKEN_WORDS.findall(text, span.end, min(len(text), span.end + 80))
+    for token in after[:COUNTED_WITHIN]:
+        if (units and token.casefold() in _UNITS) or counted(token):
+            return True
+    # the number may carry its unit inside the span ("12 Millionen", "5 %")
+    inside = text[span.start:span.end].split()
+    return units and len(inside) > 1 and inside[-1].casefold() in _UNITS
+
+
+TOKEN_WORDS = re.compile(r"%|\w+(?:[-‐‑'’]\w+)*")
+
+
 def _clause_end(text: str, start: int) -> int:
     m = re.compile(r"[,;:.!?–]").search(text, start + 4)
     return m.start() if m else len(text)
 
 
-def strength(kind: str, text: str, spans: list[Span]) -> float:
-    """0-1: how strongly the evidence found in `text` answers a question of `kind`."""
+def strength(kind: str, text: str, spans: list[Span],
+             counted: Callable[[str], bool] | None = None, units: bool = True) -> float:
+    """0-1: how strongly the evidence found in `text` answers a question of `kind`.
+
+    For a count question, `counted(token)` says whether a token is what the question
+    counts (its focus noun): a number followed within COUNTED_WITHIN tokens by it or by
+    a unit ("1.500 Soldaten", "50 dieser Raketen", "39 Jahre"; units only with `units`,
+    for "wie alt", "how long") answers fully, any other number ("Rang 144") only weakly.
+    """
     if not spans:
         return 0.0
+    if kind == "count" and counted is not None:
+        return 1.0 if any(_bound(text, s, counted, units) for s in spans) else UNBOUND
     if kind == "statement":
         # A real quotation has a few words; "Beweise" in quotes is not a statement.
         quoted = any(len(m.group().split()) >= 4 for m in QUOTE_RE.finditer(text))

@@ -63,16 +63,19 @@ RANK_FEATURES = (
     "bm25 / best bm25", "bm25 / self score", "coverage", "sentence coverage",
     "title coverage", "pairs", "evidence", "aimed", "best sentence", "exact",
     "article bm25 / best", "article bm25 / self score",
+    *(f"evidence {k}" for k in KINDS[:-1]),
 )
 
 
 def rank_features(s: Signals, best_bm25: float, best_article: float) -> tuple[float, ...]:
     """The ranking features of a candidate, given the best BM25 and article BM25 among
-    the candidates of its collection."""
+    the candidates of its collection (the answer-kind evidence also per kind: a
+    quotation matters more to "what does X say" than a name to "who")."""
     own = s.self_score or 1.0
     return (s.bm25 / (best_bm25 or 1.0), s.bm25 / own, s.coverage, s.sentence_coverage,
             s.title_coverage, s.pairs, s.strength, s.aimed, s.best_sentence, s.exact,
-            s.article_bm25 / (best_article or 1.0), s.article_bm25 / own)
+            s.article_bm25 / (best_article or 1.0), s.article_bm25 / own,
+            *(s.strength * (s.kind == k) for k in KINDS[:-1]))
 
 
 ANSWER_FEATURES = (

@@ -87,6 +87,7 @@ class Question:
     focus: tuple[str, ...]  # content words as written (no stop or question words)
     words: int
     particle: str | None = None  # German separable particle closing the question ("ein")
+    counted: str | None = None  # what a count question counts ("Soldaten" in "Wie viele Soldaten")
 
 
 def detect_language(text: str, candidates: tuple[str, ...] = LANGUAGES) -> str:
@@ -134,8 +135,34 @@ def analyse(text: str, languages: tuple[str, ...] = LANGUAGES) -> Question:
     particle = None
     if language == "de" and len(words) > 2 and fold(words[-1]) in _PARTICLES:
         particle = fold(words[-1])  # "Wann treffen die Soldaten ein?" -> eintreffen
+    counted = _counted(text, language) if kind == "count" else None
     return Question(text=text, language=language, kind=kind, focus=focus, words=len(words),
-                    particle=particle)
+                    particle=particle, counted=counted)
+
+
+def _counted(text: str, language: str) -> str | None:
+    """The noun a count question counts: in German the first capitalised word after "wie
+    viele" / "Anzahl der" ("Wie viele nordkoreanische Soldaten"); in English the last
+    word before the verb after "how many" ("how many North Korean soldiers are")."""
+    m = _COUNT_WORDS.search(text)
+    if m is None:
+        return None
+    after = [w.group() for w in TOKEN_RE.finditer(text, m.end())][:4]
+    if language == "de":
+        return next((w for w in after if w[:1].isupper()), None)
+    words = []
+    for w in after:
+        if w.casefold() in _EN_VERBS:
+            break
+        words.append(w)
+    return words[-1] if words else None
+
+
+_COUNT_WORDS = re.compile(
+    r"(?i)\b(?:wie\s*viele?|wieviele?|anzahl\s+(?:der|an|von)|how\s+many|number\s+of)\b")
+_EN_VERBS = frozenset(
+    "are is was were did do does have has had will would could can should may might "
+    "been being".split())
 
 
 _SAYING = re.compile(

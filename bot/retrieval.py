@@ -14,7 +14,7 @@ from bot.index import BM25Index
 from bot.models import Hit
 from bot.query import QueryGroup
 
-CANDIDATES = 12  # passages BM25 hands to answering per collection
+CANDIDATES = 8  # passages BM25 hands to answering per collection
 
 
 def bm25_hits(index: BM25Index, groups: Sequence[QueryGroup], k: int = CANDIDATES) -> list[Hit]:

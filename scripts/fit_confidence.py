@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import zlib
@@ -174,11 +175,29 @@ def rerank(a: Asked, w: np.ndarray) -> int:
     return int(np.argmax([np.dot(w, v) for v in a.rank])) if a.rank else -1
 
 
+def write_weights(weights: tuple[float, ...]) -> None:
+    """Replace RANK_WEIGHTS in bot/confidence.py."""
+    path = ROOT / "bot" / "confidence.py"
+    text = path.read_text(encoding="utf-8")
+    values = ", ".join(str(v) for v in weights)
+    lines, line = [], "RANK_WEIGHTS = ("
+    for value in values.split(", "):
+        if len(line) + len(value) + 2 > 99:
+            lines.append(line.rstrip())
+            line = "                "
+        line += value + ", "
+    lines.append(line[:-2] + ")")
+    text = re.sub(r"RANK_WEIGHTS = \([^)]*\)", "\n".join(lines), text, count=1)
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsbot-fit"))
     parser.add_argument("--out", type=Path, default=ROOT / "bot" / "data" / "answerability.json")
+    parser.add_argument("--write", action="store_true",
+                        help="write the fitted RANK_WEIGHTS into bot/confidence.py")
     args = parser.parse_args()
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -195,8 +214,10 @@ def main() -> int:
             top = np.mean([bool(a.rank) and a.gold[rerank(a, w)] for a in rows])
             now = np.mean([bool(a.rank) and a.gold[rerank(a, served)] for a in rows])
             print(f"  {name}: {top:.3f} ({now:.3f})")
-    print("refit the answer vectors with these weights: set RANK_WEIGHTS in "
-          "bot/confidence.py and run again if they changed", file=sys.stderr)
+    if args.write:
+        write_weights(tuple(round(float(v), 3) for v in w))
+    print("the answer vectors were made with the served weights: run again after they "
+          "changed (--write sets them)", file=sys.stderr)
 
     sizes: dict[str, int] = {}
     for a in asked:
