@@ -26,10 +26,20 @@ Faults, for the robustness tests and the load benchmark:
 
 `delivered(...)` lists the calls Telegram carried out: answered with 200, or accepted
 before the answer was lost.
+
+Messages the bot sent are kept as Telegram keeps them (`shown`): editMessageText changes
+one in place, and is refused like Telegram refuses it (400 "message to edit not found",
+"message is not modified"). getChatMember calls the user ids in `admins` "creator".
+
+Run standalone (``python tests/fakebotapi.py --port 8081 --ask "Wie viele Soldaten?"``) it
+serves on 127.0.0.1:PORT, sends the question as a private message, prints the bot's reply
+and exits 0 once the bot answered (1 if it did not within ``--timeout`` seconds): what
+``deploy/smoke-image.sh`` checks a container with.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import itertools
@@ -38,6 +48,7 @@ import random
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import Counter
@@ -66,6 +77,11 @@ TEXT_PARAMS = {"text", "caption", "query", "data", "description", "title"}
 LONG_POLL_CAP = 0.5  # seconds a getUpdates call may hang, whatever timeout it asks for
 RESET = 0  # a "status" that closes the connection without any answer
 REPLIED_NOT_FOUND = "Bad Request: message to be replied not found"
+EDIT_NOT_FOUND = "Bad Request: message to edit not found"
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
 
 Json = dict[str, Any]
 
@@ -144,10 +160,11 @@ class FakeBotAPI:
     repeated: int = 0  # updates delivered a second time (redeliver, chaos)
     deliveries: Counter[int] = field(default_factory=Counter)  # update_id -> times sent
     offsets: list[int] = field(default_factory=list)  # the offset of every getUpdates
+    shown: dict[tuple[int, int], Json] = field(default_factory=dict)  # the bot's messages now
 
     # ---- life cycle -------------------------------------------------------------------
-    def start(self) -> FakeBotAPI:
-        """Listen on 127.0.0.1 at a free port, serving from a daemon thread."""
+    def start(self, port: int = 0) -> FakeBotAPI:
+        """Listen on 127.0.0.1 at `port` (0: a free one), serving from a daemon thread."""
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -162,7 +179,7 @@ class FakeBotAPI:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
@@ -267,6 +284,11 @@ class FakeBotAPI:
         with self._lock:
             self._faults.append(fault)
 
+    def message_now(self, message: Json) -> Json:
+        """How the bot's `message` looks now (after any edits)."""
+        with self._lock:
+            return self.shown[(message["chat"]["id"], message["message_id"])]
+
     def sent(self, method: str, **match: Any) -> list[Call]:
         """Successful calls of `method` whose params contain `match`."""
         with self._lock:
@@ -322,11 +344,12 @@ class FakeBotAPI:
             message["entities"] = entities
         return message
 
-    def private(self, text: str, user: Json | None = None) -> Json:
-        """Queue a private-chat text message; returns the message."""
+    def private(self, text: str, user: Json | None = None, reply_to: Json | None = None) -> Json:
+        """Queue a private-chat text message (a reply to `reply_to`); returns the message."""
         user = user or self.user()
         chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
-        message = self.message(text, chat, user)
+        extra = {"reply_to_message": reply_to} if reply_to is not None else {}
+        message = self.message(text, chat, user, **extra)
         self.queue({"message": message})
         return message
 
@@ -423,7 +446,11 @@ class FakeBotAPI:
         if fault is not None and fault.status != 200 and not fault.accept:
             self._fail(request, call, fault)
             return
-        refusal = _telegram_would_refuse(method, params) or self._reply_refused(method, params)
+        refusal = (
+            _telegram_would_refuse(method, params)
+            or self._reply_refused(method, params)
+            or self._edit_refused(method, params)
+        )
         if refusal is not None:
             self._fail(request, call, refusal)
             return
@@ -471,6 +498,19 @@ class FakeBotAPI:
             gone = target in self._deleted
         if gone and not reply_to.get("allow_sending_without_reply"):
             return Fault(method, 400, 1, description=REPLIED_NOT_FOUND)
+        return None
+
+    def _edit_refused(self, method: str, params: Json) -> Fault | None:
+        """400 for an edit of a message the bot never sent, or one that changes nothing."""
+        if method != "editMessageText":
+            return None
+        with self._lock:
+            current = self.shown.get((params.get("chat_id"), params.get("message_id")))
+        if current is None:
+            return Fault(method, 400, 1, description=EDIT_NOT_FOUND)
+        same_text = current.get("html") == str(params.get("text", ""))
+        if same_text and current.get("reply_markup") == params.get("reply_markup"):
+            return Fault(method, 400, 1, description=NOT_MODIFIED)
         return None
 
     def _reply(self, request: BaseHTTPRequestHandler, status: int, payload: Json) -> None:
@@ -547,6 +587,8 @@ class FakeBotAPI:
             message.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
+        with self._lock:
+            self.shown[(chat_id, message["message_id"])] = {**message, "html": params.get("text")}
         return message
 
 
@@ -603,6 +645,30 @@ async def polling(api: FakeBotAPI, app: Any, post_init: bool = False) -> AsyncIt
         yield app
     finally:
         await stop_polling(api, app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve on a fixed port, ask one question in a private chat, print the bot's reply."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--token", default=TOKEN)
+    parser.add_argument("--ask", default="Wie viele Soldaten?", help="the question to send")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait")
+    args = parser.parse_args(argv)
+    api = FakeBotAPI(token=args.token).start(args.port)
+    print(f"fake Bot API on {api.base_url}, asking {args.ask!r}", flush=True)
+    question = api.private(args.ask)
+    try:
+        reply = asyncio.run(api.reply_to(question, timeout=args.timeout))
+    except AssertionError:
+        print(f"no answer within {args.timeout:.0f} s", file=sys.stderr)
+        return 1
+    finally:
+        api.long_poll = False
+        time.sleep(0.6)  # let a waiting getUpdates return before the server goes
+        api.stop()
+    print(f"answered: {re.sub(r'<[^>]+>', '', reply['text'])}", flush=True)
+    return 0
 
 
 def _reset(request: BaseHTTPRequestHandler) -> None:
@@ -716,3 +782,7 @@ def _entities(text: str) -> list[Json]:
 
 def _matches(call: Call, match: Json) -> bool:
     return all(call.params.get(key) == value for key, value in match.items())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
