@@ -80,7 +80,7 @@ def newsbot_build(data: Path) -> dict[str, Any]:
     import shutil
 
     from bot.engine import ANALYSIS_VERSION
-    from bot.store import default_index_dir, open_or_build
+    from bot.index import default_index_dir, open_or_build
 
     shutil.rmtree(default_index_dir(data / "knowledge"), ignore_errors=True)  # a cold build
     started = time.perf_counter()
@@ -140,7 +140,7 @@ def newsbot_add(data: Path) -> dict[str, Any]:
 
     os.environ.setdefault("NEWSBOT_SEMANTIC", "off")
     from bot.engine import Engine
-    from bot.store import default_index_dir
+    from bot.index import default_index_dir
 
     work = Path(tempfile.mkdtemp(prefix="newsbot-add-"))
     try:

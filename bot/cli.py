@@ -261,7 +261,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     from bot.engine import ANALYSIS_VERSION
     from bot.knowledge import default_knowledge
-    from bot.store import open_or_build
+    from bot.index import open_or_build
 
     root = args.knowledge or default_knowledge()
     if not Path(root).exists():
@@ -283,7 +283,7 @@ def _index_semantic(args: argparse.Namespace, loaded: object) -> int:
     import time
 
     from bot import semantic
-    from bot.store import Loaded
+    from bot.index import Loaded
 
     assert isinstance(loaded, Loaded)
     if args.semantic is False or (args.semantic is None and not semantic.available()):

@@ -20,7 +20,7 @@ from bot.index import BM25Index
 from bot.models import Passage
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.index.store import Store
 
 
 @dataclass

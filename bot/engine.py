@@ -26,12 +26,19 @@ from bot.confidence import THRESHOLD as FOUND_THRESHOLD
 from bot.errors import KnowledgeError
 from bot.features import answer_features, margins, rank_features
 from bot.fusion import fuse_hits
+from bot.index import (
+    PassageList,
+    Store,
+    build_segment,
+    memory_store,
+    open_or_build,
+    seed_analyzers,
+)
 from bot.knowledge import KnowledgeBase, default_knowledge, load
 from bot.models import Answer, Article, FollowUp, Hit, Passage, Snippet, Source, Span
 from bot.query import QueryGroup, build_query
 from bot.question import Question, analyse
 from bot.retrieval import CANDIDATES, bm25_hits, bm25_scores
-from bot.store import PassageList, Store, build_segment, memory_store, open_or_build, seed_analyzers
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ MAX_FOLLOWED = 200  # passages of a followed article read at most
 class Engine:
     """Loaded knowledge and indexes; thread-safe for answering.
 
-    Articles, passages and postings live in a `Store` (bot/store.py): flat arrays,
+    Articles, passages and postings live in a `Store` (bot/index/): flat arrays,
     memory-mapped from the saved index or built in memory; Passage and Article
     objects are made only for the hits and lookups that need them.
     """

@@ -1,6 +1,6 @@
 """Retrievers return hits: document numbers of one collection with what found them.
 
-BM25 (bot/index.py) finds the passages that share the question's terms; the optional
+BM25 (bot/index/bm25.py) finds the passages that share the question's terms; the optional
 embeddings (bot/semantic.py) find the nearest passages by meaning. Both return `Hit`s,
 the engine fuses them (bot/fusion.py), and answering reads whatever hits it is given;
 no retriever knows about the others or about answering.

@@ -15,7 +15,7 @@ when it is asked for or small: `newsbot index` embeds every passage (unless
 missing (a small knowledge base on first use, articles added since), and otherwise
 answers with BM25 alone and says to run `newsbot index --semantic`.
 
-Cache layout, beside the saved index `<index>` (bot/store.py; so in the user's cache
+Cache layout, beside the saved index `<index>` (bot/index/; so in the user's cache
 folder when the knowledge is read-only) in `<index>.semantic/`:
 
 - `<language>.npy` — float32 rows, L2-normalised, one per document of the collection;
@@ -50,8 +50,8 @@ import numpy.typing as npt
 from bot.models import Hit
 
 if TYPE_CHECKING:
+    from bot.index.store import Store
     from bot.models import Passage
-    from bot.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bot import compounds, passages, store
+from bot import compounds, passages
 from bot.analysis import analyzer
+from bot.index import layout, opening
 
 VERSION = "robustness-test"
 
@@ -68,7 +69,7 @@ def folder(tmp_path: Path) -> Path:
     return kb
 
 
-def texts(loaded: store.Loaded) -> dict[str, str]:
+def texts(loaded: opening.Loaded) -> dict[str, str]:
     """article id -> its text, as the store serves it."""
     got = loaded.store
     return {got.article(n).id: " ".join(p.text for p in got.article(n).paragraphs)
@@ -81,13 +82,13 @@ def test_a_paragraph_of_more_than_32767_passages_is_stored(
     """pass_part was int16: passage 32,768 of one paragraph overflowed the build."""
     monkeypatch.setattr(passages, "MAX_WORDS", 2)  # a passage a sentence: 33,000 of them
     write_article(folder, "lang", " ".join(f"Wind{n} weht." for n in range(33_000)))
-    built = store.open_or_build(folder, VERSION)
+    built = opening.open_or_build(folder, VERSION)
     assert built.how == "built" and not built.errors
     number = built.store.passage_number("lang#1.33000")
     assert number is not None
     last = built.store.passage(number)
     assert last.id == "lang#1.33000" and last.text == "Wind32999 weht."
-    again = store.open_or_build(folder, VERSION)
+    again = opening.open_or_build(folder, VERSION)
     assert again.how == "loaded" and again.store.passage(number) == last
 
 
@@ -110,12 +111,12 @@ MANIFEST_DAMAGE = {
 
 @pytest.mark.parametrize("damage", sorted(MANIFEST_DAMAGE))
 def test_a_manifest_of_the_wrong_shape_is_rebuilt(folder: Path, damage: str) -> None:
-    first = store.open_or_build(folder, VERSION)
+    first = opening.open_or_build(folder, VERSION)
     path = first.directory / "manifest.json"
     manifest = json.loads(path.read_text("utf-8"))
     MANIFEST_DAMAGE[damage](manifest)
     path.write_text(json.dumps(manifest), "utf-8")
-    again = store.open_or_build(folder, VERSION)
+    again = opening.open_or_build(folder, VERSION)
     assert again.how == "built"
     assert texts(again) == texts(first)
 
@@ -123,74 +124,74 @@ def test_a_manifest_of_the_wrong_shape_is_rebuilt(folder: Path, damage: str) -> 
 def test_a_file_deleted_while_indexing_is_no_crash(
     folder: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = store.load_and_build
+    real = opening.load_and_build
 
     def and_delete(root: Path, *args: Any, **kwargs: Any) -> Any:
         got = real(root, *args, **kwargs)
         (folder / "hafen.yaml").unlink()  # another process removes it meanwhile
         return got
 
-    monkeypatch.setattr(store, "load_and_build", and_delete)
-    built = store.open_or_build(folder, VERSION)
+    monkeypatch.setattr(opening, "load_and_build", and_delete)
+    built = opening.open_or_build(folder, VERSION)
     assert "sturm" in texts(built)
     monkeypatch.undo()
-    again = store.open_or_build(folder, VERSION)  # the file is gone: rebuilt without it
+    again = opening.open_or_build(folder, VERSION)  # the file is gone: rebuilt without it
     assert again.how == "built" and list(texts(again)) == ["sturm"]
 
 
 def test_a_file_that_vanishes_before_the_index_is_checked_is_no_crash(
     folder: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    store.open_or_build(folder, VERSION)
+    opening.open_or_build(folder, VERSION)
     (folder / "hafen.yaml").write_text(
         (folder / "hafen.yaml").read_text("utf-8").replace("Rostock", "Wismar"), "utf-8")
-    real = store.scan_files
+    real = opening.scan_files
 
     def then_vanish(root: Path) -> Any:
         got = real(root)
         (folder / "hafen.yaml").unlink()  # listed, then gone before it is looked at
         return got
 
-    monkeypatch.setattr(store, "scan_files", then_vanish)
-    again = store.open_or_build(folder, VERSION)
+    monkeypatch.setattr(opening, "scan_files", then_vanish)
+    again = opening.open_or_build(folder, VERSION)
     assert "sturm" in texts(again) and "Wismar" not in " ".join(texts(again).values())
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_seen(folder: Path) -> None:
-    first = store.open_or_build(folder, VERSION)
+    first = opening.open_or_build(folder, VERSION)
     path = folder / "sturm.yaml"
     before = path.stat()
     path.write_text(path.read_text("utf-8").replace("120 Kilometern", "130 Kilometern"), "utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
-    again = store.open_or_build(folder, VERSION)
+    again = opening.open_or_build(folder, VERSION)
     assert "130 Kilometern" in texts(again)["sturm"], again.how
     assert texts(first)["hafen"] == texts(again)["hafen"]
 
 
 def test_folders_of_killed_builds_are_cleaned_up(folder: Path) -> None:
-    first = store.open_or_build(folder, VERSION)
+    first = opening.open_or_build(folder, VERSION)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     leftovers = {
-        "dead": (f"{store.INDEX_DIRNAME}.tmp-dead", int(dead.stdout), time.time()),
-        "old": (f"{store.INDEX_DIRNAME}.tmp-old", os.getpid(), time.time() - 7200),
-        "old, no owner": (f"{store.INDEX_DIRNAME}.tmp-anon", None, time.time() - 7200),
-        "running": (f"{store.INDEX_DIRNAME}.tmp-live", os.getpid(), time.time()),
+        "dead": (f"{layout.INDEX_DIRNAME}.tmp-dead", int(dead.stdout), time.time()),
+        "old": (f"{layout.INDEX_DIRNAME}.tmp-old", os.getpid(), time.time() - 7200),
+        "old, no owner": (f"{layout.INDEX_DIRNAME}.tmp-anon", None, time.time() - 7200),
+        "running": (f"{layout.INDEX_DIRNAME}.tmp-live", os.getpid(), time.time()),
     }
     for name, pid, when in leftovers.values():
         tmp = folder / name
         tmp.mkdir()
         (tmp / "texts.bin").write_bytes(b"x" * 1000)
         if pid is not None:
-            (tmp / store.OWNER_FILE).write_text(str(pid), "utf-8")
+            (tmp / layout.OWNER_FILE).write_text(str(pid), "utf-8")
         os.utime(tmp, (when, when))
     (folder / "sturm.yaml").write_text(
         (folder / "sturm.yaml").read_text("utf-8").replace("Küste", "Insel"), "utf-8")
-    again = store.open_or_build(folder, VERSION)
+    again = opening.open_or_build(folder, VERSION)
     assert again.how == "built" and first.directory == again.directory
     left = sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
-    assert left == [f"{store.INDEX_DIRNAME}.tmp-live"]
+    assert left == [f"{layout.INDEX_DIRNAME}.tmp-live"]
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])

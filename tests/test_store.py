@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from bot import store
 from bot.analysis import analyzer
 from bot.engine import ANALYSIS_VERSION, Engine
+from bot.index import build, memory_store, opening
+from bot.index import manifest as manifests
 from bot.knowledge import bundled_knowledge, load
+from bot.models import Article
 from bot.passages import index_text, passages_of
 
 QUESTIONS = ("Wie viele Soldaten?", "Was sagt Russland?", "Wer ist Peskow?", "Wo ist Kursk?")
@@ -64,10 +66,10 @@ def test_round_trip_answers_like_the_in_memory_engine(
 
 def test_index_changes_when_analysis_changes(knowledge: Path) -> None:
     Engine.load(knowledge)
-    manifest = store.read_manifest(knowledge / ".newsbot-index")
+    manifest = manifests.read_manifest(knowledge / ".newsbot-index")
     assert manifest is not None
-    assert manifest["fingerprint"] == store.analysis_fingerprint(ANALYSIS_VERSION)
-    got = store.open_or_build(knowledge, ANALYSIS_VERSION + "-other")
+    assert manifest["fingerprint"] == opening.analysis_fingerprint(ANALYSIS_VERSION)
+    got = opening.open_or_build(knowledge, ANALYSIS_VERSION + "-other")
     assert got.how == "built"
 
 
@@ -110,7 +112,7 @@ def test_damaged_index_is_rebuilt_not_served(knowledge: Path, damage: str) -> No
 @pytest.fixture(params=["segment", "merge"])
 def appending(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Added articles kept in segment folders, or merged into the index's arrays."""
-    monkeypatch.setattr(store, "SEGMENT_SHARE", 1000.0 if request.param == "segment" else 0.0)
+    monkeypatch.setattr(opening, "SEGMENT_SHARE", 1000.0 if request.param == "segment" else 0.0)
     return str(request.param)
 
 
@@ -177,9 +179,9 @@ def test_parallel_build_equals_single_process(monkeypatch: pytest.MonkeyPatch) -
     texts = [f"Der Minister Nummer {i} besuchte Kursk. Dort sprach er über {i % 7} Granaten. "
              f"Die Lage an der Front sei ernst, sagte er." for i in range(60)]
     articles = [a for i in range(0, 60, 3) for a in load_text(i, "\n\n".join(texts[i:i + 3]))]
-    single = store.memory_store(store.build_segment(articles, workers=1))
-    monkeypatch.setattr(store, "PARALLEL_MIN", 1)
-    double = store.memory_store(store.build_segment(articles, workers=2))
+    single = memory_store(build.build_segment(articles, workers=1))
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+    double = memory_store(build.build_segment(articles, workers=2))
     for language, index in single.indexes.items():
         other = double.indexes[language]
         assert index.vocab == other.vocab
@@ -214,11 +216,11 @@ def test_workers_parse_json_lines_as_load_does(
     extra = [again] if case == "duplicate id" else []
     _knowledge_with_errors(root, extra, "\r\n" if case == "carriage returns" else "\n")
     ref = load(root)
-    single = store.memory_store(store.build_segment(ref.articles, workers=1))
-    monkeypatch.setattr(store, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(store, "PARALLEL_MIN", 1)
-    kb, seg = store.load_and_build(root, workers=2)  # ranges of a few lines each
-    double = store.memory_store(seg)
+    single = memory_store(build.build_segment(ref.articles, workers=1))
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+    kb, seg = build.load_and_build(root, workers=2)  # ranges of a few lines each
+    double = memory_store(seg)
     assert [(e.path, e.problem, e.line) for e in kb.errors] == [
         (e.path, e.problem, e.line) for e in ref.errors]
     assert [e.line for e in kb.errors][:3] == [6, 10, 14]
@@ -235,7 +237,7 @@ def test_workers_parse_json_lines_as_load_does(
                           other.get_scores(["kursk", "granat"]))
 
 
-def load_text(number: int, text: str) -> list[store.Article]:
+def load_text(number: int, text: str) -> list[Article]:
     from bot.knowledge import _article
 
     return [_article({"id": f"a{number}", "title": "Bericht", "language": "de", "text": text},
@@ -246,14 +248,14 @@ def test_read_only_knowledge_falls_back_to_the_cache(
     knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(store, "_writable", lambda d: not str(d).startswith(str(knowledge)))
+    monkeypatch.setattr(opening, "_writable", lambda d: not str(d).startswith(str(knowledge)))
     engine = Engine.load(knowledge)
     assert engine.index_state == "built"
     assert engine.index_dir is not None
     assert str(engine.index_dir).startswith(str(tmp_path / "cache"))
     assert not (knowledge / ".newsbot-index").exists()
     assert Engine.load(knowledge).index_state == "loaded"
-    monkeypatch.setattr(store, "_writable", lambda d: False)
+    monkeypatch.setattr(opening, "_writable", lambda d: False)
     shutil.rmtree(tmp_path / "cache")
     engine = Engine.load(knowledge)
     assert engine.index_state == "memory"
@@ -298,8 +300,8 @@ def test_long_and_short_paragraphs_read_back_with_their_sentences(tmp_path: Path
 def test_segments_are_merged_past_the_limit_and_checked_for_damage(
     knowledge: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(store, "SEGMENT_SHARE", 1000.0)
-    monkeypatch.setattr(store, "MAX_SEGMENTS", 2)
+    monkeypatch.setattr(opening, "SEGMENT_SHARE", 1000.0)
+    monkeypatch.setattr(opening, "MAX_SEGMENTS", 2)
     engine = Engine.load(knowledge)
     for number in range(1, 4):
         (knowledge / f"extra-{number}.jsonl").write_text(

@@ -1,5 +1,5 @@
-"""The saved index's manifest: its shape checked before anything reads it, and what it
-remembers of each knowledge file.
+"""The saved index's manifest: read, its shape checked before anything reads it, and what
+it remembers of each knowledge file and of the knowledge errors.
 
 A manifest is JSON that anything can have written: one with the right format number and
 fingerprint but, say, `"files": []` made `ask` fail with a TypeError (issue 12). `valid`
@@ -16,19 +16,15 @@ program can set.
 from __future__ import annotations
 
 import hashlib
-import re
+import json
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SEGMENT_DIR = re.compile(r"segment-\d+")
-CORE_ARRAYS = (
-    "texts.bin", "articles.jsonl", "paragraphs.npy", "para_section.npy", "article_ids.txt",
-    "article_languages.txt", "articles.npy", "art_para.npy", "art_pass.npy", "pass_para.npy",
-    "pass_start.npy", "pass_end.npy", "pass_part.npy", "pass_art.npy", "sent_off.npy",
-    "sents.npy",
-)
-LANGUAGE_ARRAYS = ("vocab.txt", "offsets.npy", "docs.npy", "tfs.npy", "doclen.npy",
-                   "passages.npy", "tokens.txt")
+from bot.errors import KnowledgeError
+from bot.index.layout import CORE_ARRAYS, FORMAT, LANGUAGE_ARRAYS, SEGMENT_DIR
+
 _FILE_KEYS = {"size": int, "mtime": int, "sha256": str, "lines": int}
 _ERROR_KEYS = {"path": str, "problem": str, "fix": str}
 
@@ -122,3 +118,28 @@ def _segment_entry(entry: Any) -> bool:
     return (isinstance(entry, dict) and isinstance(entry.get("dir"), str)
             and SEGMENT_DIR.fullmatch(entry["dir"]) is not None
             and isinstance(entry.get("sha256"), str) and _count(entry.get("passages", 0)))
+
+
+def read_manifest(directory: Path, top: bool = True) -> dict[str, Any] | None:
+    """The manifest of an index folder (`top`) or of a segment folder, None when it is
+    missing, not JSON, or not of the shape this version writes."""
+    try:
+        info: dict[str, Any] = json.loads((directory / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return info if valid(info, FORMAT, top) else None
+
+
+def replace_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    """Write `manifest` as the folder's manifest.json in one step."""
+    tmp = directory / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, directory / "manifest.json")
+
+
+def errors_to_json(errors: Iterable[KnowledgeError]) -> list[dict[str, Any]]:
+    return [{"path": e.path, "problem": e.problem, "fix": e.fix, "line": e.line} for e in errors]
+
+
+def errors_from_json(items: Iterable[dict[str, Any]]) -> list[KnowledgeError]:
+    return [KnowledgeError(i["path"], i["problem"], i["fix"], i["line"]) for i in items]
