@@ -6,9 +6,12 @@ Debian's German word list (wngerman, /usr/share/dict/ngerman) when it is install
 so nouns are capitalised as in real text. A passage is one paragraph of about 60
 words in sentences of 6-16 words, with some numbers; ten paragraphs make an article.
 Articles are written as knowledge JSON Lines; questions are 2-6 words of one passage
-after a question word, as JSON Lines `{"question": ..., "passage": n}`.
+after a question word, as JSON Lines `{"question": ..., "passage": n}`. With
+`--per-article 1` every record is an article of one paragraph (a large archive of
+short items: a million articles for a million passages).
 
     python -m benchmarks.corpus --passages 100000 --out benchmarks/data/100k
+    python -m benchmarks.corpus --passages 1000000 --per-article 1 --out benchmarks/data/1m-records
 """
 
 from __future__ import annotations
@@ -53,8 +56,10 @@ def vocabulary() -> tuple[list[str], npt.NDArray[np.float64]]:
     return words, weights / weights.sum()
 
 
-def generate(passages: int, out: Path, seed: int = 7, questions: int = 1000) -> Path:
-    """Write `passages` passages as articles under out/knowledge/ and questions.jsonl."""
+def generate(passages: int, out: Path, seed: int = 7, questions: int = 1000,
+             per_article: int = PARAGRAPHS_PER_ARTICLE) -> Path:
+    """Write `passages` passages as articles of `per_article` paragraphs under
+    out/knowledge/, and questions.jsonl."""
     rng = np.random.default_rng(seed)
     words, probs = vocabulary()
     (out / "knowledge").mkdir(parents=True, exist_ok=True)
@@ -79,8 +84,8 @@ def generate(passages: int, out: Path, seed: int = 7, questions: int = 1000) -> 
             if n in asked:
                 question_lines.append(json.dumps(
                     {"question": _question(tokens, rng), "passage": n}, ensure_ascii=False))
-            if len(paragraphs) == PARAGRAPHS_PER_ARTICLE or n == passages - 1:
-                number = n // PARAGRAPHS_PER_ARTICLE
+            if len(paragraphs) == per_article or n == passages - 1:
+                number = n // per_article
                 title = " ".join(w.capitalize() for w in rng.choice(words[:5000], size=5))
                 article = {
                     "id": f"a{number}", "title": title, "language": "de",
@@ -122,8 +127,10 @@ def main() -> None:
     parser.add_argument("--passages", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--per-article", type=int, default=PARAGRAPHS_PER_ARTICLE,
+                        help="paragraphs per article (1: one-paragraph records)")
     args = parser.parse_args()
-    generate(args.passages, args.out, args.seed)
+    generate(args.passages, args.out, args.seed, per_article=args.per_article)
 
 
 if __name__ == "__main__":
