@@ -68,6 +68,8 @@ SECOND_SENTENCE_COST = 0.0
 # A single sentence holding the answer kind is quoted alone when the quote model
 # scores it at most this much below its preferred window (shorter quotes).
 SINGLE_SLACK = 0.25
+# ... and this much when a count question's number is bound to the noun it counts
+FULL_SLACK = 1.0
 
 
 def choose_window(question: Question, reading: Reading) -> Window:
@@ -82,7 +84,9 @@ def choose_window(question: Question, reading: Reading) -> Window:
         best = max(reading.windows, key=key)
         if answering:
             single = max(answering, key=key)
-            if key(single)[0] >= key(best)[0] - SINGLE_SLACK:
+            full = single.features[2] >= 1.0 and question.counted is not None
+            slack = FULL_SLACK if full else SINGLE_SLACK
+            if key(single)[0] >= key(best)[0] - slack:
                 return single
         return best
     return max(reading.windows, key=key)

@@ -21,9 +21,9 @@ from bot import trees
 from bot.features import ANSWER_FEATURES
 
 # in the order of features.RANK_FEATURES (scripts/fit_confidence.py --write sets them)
-RANK_WEIGHTS = (0.392, 0.216, 3.84, 2.676, 5.899, 1.074, 0.158, -1.711, 2.049, 2.843, 3.088,
-                1.614, -0.426, 0.125, 0.307, 0.895, -0.251, 4.621)
-THRESHOLD = 0.15
+RANK_WEIGHTS = (0.397, 0.363, 3.367, 3.064, 5.935, 0.947, 0.288, -1.214, 1.994, 2.989, 3.168,
+                1.557, -0.238, 0.354, 0.807, 0.948, -0.505, 3.535)
+THRESHOLD = 0.2
 # With the semantic extra: ranking points per point of cosine below the nearest
 # candidate's (multilingual-e5-small: about 0.75 for an unrelated passage, 0.85 for one
 # that answers). "Found" stays the evidence model's: docs/semantic.md says why.

@@ -1,6 +1,9 @@
 """What a candidate passage is judged by: its signals, and the two feature vectors built
 from them — one that ranks the candidates, one that decides "found".
 
+No feature describes the archive itself (its size, say): fitted on archives with and
+without the answers, such a feature would learn which archive a question was asked of.
+
 `Signals` are the raw numbers answering reads off a passage for a question (BM25, how
 much of the question the passage, its quote, its title and its article cover, how much
 of the question's most specific words it holds, the answer-kind evidence...). The

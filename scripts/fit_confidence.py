@@ -33,10 +33,8 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,8 +48,8 @@ from bot import trees
 from bot.engine import Engine
 from bot.features import ANSWER_FEATURES, ANSWER_MONOTONE, RANK_FEATURES
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "tests" / "golden"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from archives import ROOT, archives, expected, lines
 
 
 @dataclass
@@ -68,75 +66,18 @@ class Asked:
     answer_gold: list[bool] = field(default_factory=list)
 
 
-def lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-
-
-def archives(eval_dir: Path, work: Path) -> Iterator[tuple[str, Path, Path, bool]]:
-    """(set name, knowledge folder, questions file, are the answers there?)"""
-    news = eval_dir / "news" / "news.10kgnad.de.jsonl"
-
-    def folder(name: str, files: dict[str, list[dict[str, Any]] | Path]) -> Path:
-        target = work / name
-        if not target.exists():
-            target.mkdir(parents=True)
-            for file_name, content in files.items():
-                if isinstance(content, Path):
-                    shutil.copy(content, target / file_name)
-                else:
-                    (target / file_name).write_text(
-                        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in content),
-                        encoding="utf-8")
-        return target
-
-    xq = lines(eval_dir / "xquad" / "passages.de.jsonl")
-    holdout = [p for p in xq if p.get("split") == "holdout"]
-    present = folder("xquad-news", {"xquad.jsonl": xq, "news.jsonl": news})
-    absent = folder("xquad-holdout-news", {"xquad.jsonl": holdout, "news.jsonl": news})
-    for lang in ("de", "en"):
-        questions = eval_dir / "xquad" / f"questions.dev.{lang}.jsonl"
-        yield f"xquad-{lang}", present, questions, True
-        yield f"xquad-{lang}-absent", absent, questions, False
-    mlqa = lines(eval_dir / "mlqa" / "passages.de.jsonl")
-    asked = {q["passage_id"] for q in lines(eval_dir / "mlqa" / "questions.dev.de.jsonl")}
-    mlqa_questions = eval_dir / "mlqa" / "questions.dev.de.jsonl"
-    yield "mlqa", folder("mlqa-news", {"mlqa.jsonl": mlqa, "news.jsonl": news}), \
-        mlqa_questions, True
-    yield "mlqa-absent", folder("mlqa-other-news", {
-        "mlqa.jsonl": [p for p in mlqa if p["id"] not in asked], "news.jsonl": news}), \
-        mlqa_questions, False
-    yield "qam", folder("qam-news", {"qam.jsonl": eval_dir / "qam" / "passages.de.jsonl",
-                                     "news.jsonl": news}), \
-        eval_dir / "qam" / "queries.dev.de.jsonl", True
-    bundled = ROOT / "bot" / "bundled" / "nordkorea-soldaten-russland.yaml"
-    with_news = folder("bundled-news", {bundled.name: bundled, "news.jsonl": news})
-    alone = folder("bundled", {bundled.name: bundled})
-    for name, base in (("bundled-news", with_news), ("bundled", alone)):
-        for file in ("nordkorea.jsonl", "nordkorea.dev.jsonl", "offtopic.dev.jsonl"):
-            yield f"{name}/{file.split('.')[0]}", base, GOLDEN / file, True
-    for quarter in range(4):
-        kept = [p for p in xq if int(p["id"].split("-")[0]) % 4 == quarter]
-        part = folder(f"xquad-quarter-{quarter}", {"xquad.jsonl": kept})
-        yield f"xquad-quarter-{quarter}", part, eval_dir / "xquad" / "questions.dev.de.jsonl", True
-
-
-def in_quarter(name: str, item: dict[str, Any]) -> bool:
-    """Is a question's paragraph in the quarter archive `name`?"""
-    quarter = int(name.rsplit("-", 1)[1])
-    return int(str(item["passage_id"]).split("-")[0]) % 4 == quarter
-
-
 def collect(eval_dir: Path, work: Path) -> list[Asked]:
     """Every question of every archive with its candidates' vectors."""
     out: list[Asked] = []
     engine_module.confidence = lambda vector: 0.0  # nothing to judge with while fitting
-    for name, knowledge, questions, answers_there in archives(eval_dir, work):
-        engine = Engine.load(knowledge, index_dir=work / "index" / knowledge.name)
-        for item in lines(questions):
+    for archive in archives(eval_dir, work):
+        if archive.use == "eval":
+            continue
+        name = archive.name
+        engine = Engine.load(archive.knowledge, index_dir=work / "index" / archive.knowledge.name)
+        for item in lines(archive.questions):
             gold = item.get("passage_id")
-            positive = answers_there and bool(gold)
-            if name.startswith("xquad-quarter"):
-                positive = in_quarter(name, item)
+            positive = expected(archive, item)
             asked = Asked(name, item["question"], zlib.crc32(item["question"].encode()) % 2,
                           positive)
             _, ranked = engine.search(item["question"])
