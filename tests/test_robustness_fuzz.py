@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from bot import cli
 from bot.models import Article, Paragraph, Snippet, Source, Span
 from bot.telegram import render
+from bot.telegram.catalog import Catalog, Entry
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -171,6 +172,7 @@ def snippets(draw: st.DrawFn) -> Snippet:
         source=draw(sources),
         score=1.0,
         language="de",
+        answer_highlighted=draw(st.booleans()),
     )
 
 
@@ -180,11 +182,14 @@ languages = st.sampled_from(["de", "en", "fr", ""])
 
 
 @FUZZ
-@given(st.lists(snippets(), min_size=1, max_size=5), languages)
-def test_answers_render_as_valid_telegram_html(shown: list[Snippet], lang: str) -> None:
-    message = render.answer_html(shown, lang)
+@given(st.lists(snippets(), min_size=1, max_size=5), languages, st.booleans())
+def test_answers_render_as_valid_telegram_html(
+    shown: list[Snippet], lang: str, compact: bool
+) -> None:
+    limit = render.COMPACT_LIMIT if compact else LIMIT
+    message = render.answer_html(shown[:1] if compact else shown, lang, limit, compact=compact)
     assert message, "nothing left of the answer"
-    assert_telegram_html(message)
+    assert_telegram_html(message, limit)
 
 
 @FUZZ
@@ -197,10 +202,13 @@ def test_nothing_found_echoes_any_question_safely(question: str, lang: str) -> N
 
 
 @FUZZ
-@given(hostile_text, sources, languages)
-def test_paragraphs_render_as_valid_telegram_html(text: str, source: Source, lang: str) -> None:
-    if text.strip():
-        assert_telegram_html(render.paragraph_html(text, source, lang))
+@given(snippets(), hostile_text, hostile_text, languages)
+def test_opened_paragraphs_render_as_valid_telegram_html(
+    snippet: Snippet, before: str, after: str, lang: str
+) -> None:
+    paragraph = before + snippet.quote + after  # the quote inside it, marked
+    if paragraph.strip():
+        assert_telegram_html(render.answer_html([snippet], lang, opened={0: paragraph}))
 
 
 @FUZZ
@@ -216,7 +224,13 @@ def test_paragraphs_render_as_valid_telegram_html(text: str, source: Source, lan
     url=urls,
 ), max_size=40), languages)  # fmt: skip
 def test_source_lists_render_as_valid_telegram_html(articles: list[Article], lang: str) -> None:
-    assert_telegram_html(render.sources_html(articles, lang))
+    entries = tuple(
+        Entry(a.id, a.title, a.language, a.source, a.url, a.published, a.updated, 1)
+        for a in articles
+    )
+    catalog = Catalog(articles=len(entries) * 3, passages=len(entries), newest=entries)
+    assert_telegram_html(render.sources_html(catalog, lang))
+    assert_telegram_html(render.about_articles(catalog, lang))
 
 
 @FUZZ

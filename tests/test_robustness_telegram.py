@@ -367,9 +367,9 @@ async def test_more_presses_and_questions_share_the_budget(
         await fake_api.reply_to(fake_api.private(QUESTION))  # first of two
         answer = fake_api.sent("sendMessage", chat_id=1001)[0]
         more = answer.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
-        assert more.startswith("m|")
+        assert more.startswith("n|")  # "More"
         fake_api.press(more, answer.result)  # second
-        await fake_api.wait_for("sendMessage", chat_id=1001, count=2)
+        await fake_api.wait_for("editMessageText", chat_id=1001)  # shown in the same message
         over = fake_api.press(more, answer.result)  # over the budget: told so
         again = fake_api.press(more, answer.result)  # and told already: the button only stops
         [told] = await fake_api.wait_for("answerCallbackQuery", callback_query_id=over)
@@ -378,7 +378,8 @@ async def test_more_presses_and_questions_share_the_budget(
         await fake_api.reply_to(fake_api.private(QUESTION, fake_api.user(1002)))
     assert "warte eine Minute" in told.params["text"] and told.params["show_alert"]
     assert "text" not in quiet.params
-    assert len(fake_api.sent("sendMessage", chat_id=1001)) == 2
+    assert len(fake_api.sent("sendMessage", chat_id=1001)) == 1
+    assert len(fake_api.sent("editMessageText", chat_id=1001)) == 1
 
 
 async def test_listing_commands_share_the_budget(

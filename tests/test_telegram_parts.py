@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.models import Snippet, Source
 from bot.telegram import buttons, logs
 from bot.telegram.config import Config, load_config, parse_config
 from bot.telegram.limits import QuestionLimiter, Verdict
@@ -78,39 +77,45 @@ def test_api_base_url(setting: str, expected: tuple[str, str]) -> None:
 
 
 def test_button_data_fits_and_round_trips() -> None:
-    store = buttons.ButtonStore()
     tag = buttons.version_tag("v1")
-    question = "Wie viele Soldaten? " * 20
-    more = buttons.more_data(tag, question, 3, store)
-    long_id = "ein-sehr-langer-artikel-name-" * 3 + "#12"
-    paragraph = buttons.paragraph_data(tag, long_id, store)
-    short = buttons.paragraph_data(tag, "a#1", store)
-    assert all(len(d.encode()) <= 64 for d in (more, paragraph, short))
-    assert buttons.decode(more, tag, store) == buttons.More(question, 3)
-    assert buttons.decode(paragraph, tag, store) == buttons.ShowParagraph(long_id)
-    assert buttons.decode(short, tag, store) == buttons.ShowParagraph("a#1")
+    view = buttons.View(buttons.MAX_SHOWN, (1 << buttons.MAX_SHOWN) - 1)
+    for kind in (buttons.MORE, buttons.TOGGLE):
+        data = buttons.view_data(tag, view, kind)
+        assert len(data.encode()) <= 64
+        assert buttons.decode(data, tag) == buttons.Press(view, kind == buttons.MORE)
 
 
 def test_stale_buttons_decode_to_none() -> None:
-    store = buttons.ButtonStore()
-    old = buttons.more_data(buttons.version_tag("v1"), "q", 3, store)
-    assert buttons.decode(old, buttons.version_tag("v2"), store) is None  # index changed
-    restarted = buttons.ButtonStore()
-    assert buttons.decode(old, buttons.version_tag("v1"), restarted) is None  # restart
-    assert buttons.decode("m|x", "x", store) is None
+    old = buttons.view_data(buttons.version_tag("v1"), buttons.View(3))
+    assert buttons.decode(old, buttons.version_tag("v2")) is None  # index changed
+    tag = buttons.version_tag("v1")
+    for data in ("m|x", f"m|{tag}|abc1|3", f"p|{tag}|a#1", f"v|{tag}|0|0", f"v|{tag}|2|4",
+                 f"v|{tag}|99|0", f"v|{tag}|-1|0", f"n|{tag}|3"):  # fmt: skip
+        assert buttons.decode(data, tag) is None, data
 
 
-def test_keyboard_has_one_paragraph_button_per_passage_and_more() -> None:
-    source = Source("a", "T", None, None, None, None, 4, None)
-    snippets = [
-        Snippet("q1", (), "a#4", source, 1.0, "de"),
-        Snippet("q2", (), "a#4", source, 0.9, "de"),
-    ]
-    store = buttons.ButtonStore()
-    markup = buttons.keyboard(snippets, "en", "abcdef", store, buttons.More("q", 3))
+def test_views_open_close_and_page() -> None:
+    view = buttons.View(1)
+    assert view.more(3) == buttons.View(3) and buttons.View(3).more(3) == buttons.View(6)
+    opened = buttons.View(3).toggled(1)
+    assert opened.is_open(1) and not opened.is_open(0) and not opened.toggled(1).is_open(1)
+
+
+def test_keyboard_offers_paragraphs_that_are_more_than_the_quote() -> None:
+    view = buttons.View(3, opened=0b100)
+    markup = buttons.keyboard(view, [4, None, 7], "en", "abcdef", buttons.View(6))
     assert markup is not None
     labels = [b.text for row in markup.inline_keyboard for b in row]
-    assert labels == ["Paragraph", "More ▸"]
+    assert labels == ["Paragraph 4", "Quote 7", "More ▸"]
+    single = buttons.keyboard(buttons.View(1), [None], "de", "abcdef", None)
+    assert single is None  # the quote is its whole paragraph and there is no more
+
+
+def test_config_state_file_from_the_environment(tmp_path: Path) -> None:
+    assert Config().state_path({}) is None
+    assert Config(state_file=tmp_path / "a").state_path({}) == tmp_path / "a"
+    env = {"NEWSBOT_STATE_FILE": str(tmp_path / "b")}
+    assert Config(state_file=tmp_path / "a").state_path(env) == tmp_path / "b"
 
 
 # ---- question limit ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ program in a subprocess against the fake Bot API and read its exit code and outp
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -129,4 +130,25 @@ async def test_serve_polls_answers_and_stops_cleanly(fake_api: FakeBotAPI, tmp_p
     assert process.returncode == 0, err
     assert TOKEN not in out + err
     assert "polling for updates" in err
+    assert re.search(r"running as @newsbot_test_bot \(polling\): 1 article\(s\), \d+ passage\(s\)"
+                     r"; index ", err), err  # fmt: skip
     assert "Traceback" not in err
+
+
+async def test_newsbot_serve_logs_its_start_line(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_API_BASE_URL": fake_api.base_url,
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        await fake_api.wait_for("setMyCommands", count=4, timeout=60)
+        await fake_api.reply_to(fake_api.private(QUESTION), timeout=10)
+    finally:
+        fake_api.long_poll = False
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "running as @newsbot_test_bot (polling): 1 article(s)" in err  # the CLI's own logging
+    assert TOKEN not in err

@@ -22,9 +22,9 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackContext
 
 from bot.ingest import IngestError, Outcome, Settings, add, target_dir
-from bot.telegram import handlers, render
-from bot.telegram.handlers import reply, user_language
+from bot.telegram import render
 from bot.telegram.i18n import text
+from bot.telegram.replies import reply, user_language
 from bot.telegram.state import BotState, state
 
 logger = logging.getLogger(__name__)
@@ -92,9 +92,19 @@ async def remove_command(update: Update, context: Context) -> None:
 
 
 async def reload_command(update: Update, context: Context) -> None:
-    """Reload the knowledge (bot admins, private chat)."""
-    if update.effective_message and await _allowed(update, context):
-        await handlers.reload_knowledge(update, context)
+    """Reload the knowledge in a worker thread (bot admins, private chat)."""
+    message, lang = update.effective_message, user_language(update.effective_user)
+    if message is None or not await _allowed(update, context):
+        return
+    st = state(context)
+    errors = await asyncio.to_thread(st.engine.reload)
+    if errors:
+        listing = "\n".join(f"• {html.escape(e)}" for e in errors[:20])
+        await reply(message, render.shorten(text(lang, "reload_errors", errors=listing), 4000))
+        return
+    version = html.escape(st.engine.version[:12])
+    count = st.engine.article_count()
+    await reply(message, text(lang, "reloaded", articles=count, version=version))
 
 
 def is_web_address(value: str) -> bool:
@@ -130,7 +140,7 @@ async def add_article(url: str, st: BotState, lang: str) -> str:
 
 async def remove_article(art_id: str, st: BotState, lang: str) -> str:
     """Delete the knowledge file of article `art_id` and reload; the reply as Telegram HTML."""
-    article = st.engine.article(art_id)
+    article = await asyncio.to_thread(st.engine.article, art_id)
     if article is None:
         return text(lang, "remove_unknown", id=html.escape(art_id))
     path = Path(article.path or "")

@@ -31,7 +31,8 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.errors import NewsbotError
-from bot.telegram import admin, buttons, handlers, logs, running, updates
+from bot.summary import served_line
+from bot.telegram import admin, buttons, handlers, logs, presses, questions, running, updates
 from bot.telegram.commands import register_commands
 from bot.telegram.config import Config
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
@@ -55,6 +56,7 @@ def build_application(
     token: str,
     *,
     delivery: DeliveryPolicy | None = None,
+    mode: str = "polling",
 ) -> AnyApplication:
     """The bot: handlers, defaults, flood control, retries and command menus, ready to run."""
     logs.redact(token)
@@ -64,14 +66,15 @@ def build_application(
         ApplicationBuilder()
         .bot(make_bot(config, token, delivery))
         .concurrent_updates(True)
-        .post_init(register_commands)
+        .post_init(on_start)
     )
-    if config.state_file:
+    state_file = config.state_path()
+    if state_file:
         keep = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
-        builder = builder.persistence(PicklePersistence(config.state_file, store_data=keep))
+        builder = builder.persistence(PicklePersistence(state_file, store_data=keep))
     application: AnyApplication = builder.build()
     limiter = QuestionLimiter(config.rate_limit.questions_per_minute)
-    application.bot_data[STATE_KEY] = BotState(engine, config, limiter)
+    application.bot_data[STATE_KEY] = BotState(engine, config, limiter, mode=mode)
     add_handlers(application, config.admins)
     return application
 
@@ -114,21 +117,38 @@ def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset
             CommandHandler("add", admin.add_command, filters=message),
             CommandHandler("remove", admin.remove_command, filters=message),
             MessageHandler(admin_link, admin.offer_add),
-            CommandHandler("ask", handlers.ask, filters=message | filters.UpdateType.CHANNEL_POST),
-            MessageHandler(private & text, handlers.private_text),
+            CommandHandler("ask", questions.ask, filters=message | filters.UpdateType.CHANNEL_POST),
+            MessageHandler(private & text, questions.private_text),
             MessageHandler(
                 private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.private_other
             ),
-            MessageHandler(groups & text, handlers.group_text),
-            MessageHandler(filters.UpdateType.CHANNEL_POST & text, handlers.channel_post),
-            InlineQueryHandler(handlers.inline_query),
-            CallbackQueryHandler(handlers.button, pattern=buttons.PATTERN),
+            MessageHandler(groups & text, questions.group_text),
+            MessageHandler(filters.UpdateType.CHANNEL_POST & text, questions.channel_post),
+            InlineQueryHandler(questions.inline_query),
+            CallbackQueryHandler(presses.press, pattern=buttons.PATTERN),
             CallbackQueryHandler(admin.press_add, pattern=admin.ADD_PATTERN),
-            CallbackQueryHandler(handlers.unknown_button),  # any other data: answered too
+            CallbackQueryHandler(presses.unknown_button),  # any other data: answered too
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
         ]
     )
     application.add_error_handler(handlers.error_handler)
+
+
+async def on_start(application: AnyApplication) -> None:
+    """Set the command menus, log what the bot serves, read the articles' overview."""
+    await register_commands(application)
+    st = application.bot_data[STATE_KEY]
+    assert isinstance(st, BotState)
+    logger.info("%s", start_line(application.bot.username, st))
+    st.overview.warm(st.engine)
+
+
+def start_line(username: str | None, st: BotState) -> str:
+    """The start line: running as @name (polling): N article(s), M passage(s); index …"""
+    engine = st.engine
+    served = served_line(engine.article_count(), engine.store.n_passages, engine.index_dir,
+                         engine.index_state)  # fmt: skip
+    return f"running as @{username or '?'} ({st.mode}): {served}"
 
 
 def serve(
@@ -149,7 +169,9 @@ def serve(
     except NewsbotError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    application = build_application(config, engine, token)
+    application = build_application(
+        config, engine, token, mode="webhook" if webhook_url else "polling"
+    )
     try:
         if webhook_url:
             path = config.webhook.path or urlparse(webhook_url).path.strip("/")

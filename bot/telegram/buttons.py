@@ -1,10 +1,15 @@
-"""The buttons under an answer ("More", "Paragraph") and the callback data behind them.
+"""The buttons under an answer ("More", "Paragraph"/"Quote") and the callback data behind them.
 
-Callback data is ``<kind>|<version tag>|<payload>`` and at most 64 bytes. The version tag
-is derived from `engine.version`, so a button from before an index change is recognised
-as stale. Payloads that do not fit (the question behind "More", a long passage id) are kept
-in a bounded in-memory store under a key that is unique to this process, so buttons from
-before a restart are stale too and never show the wrong thing.
+Every button asks for a `View` of the answer it sits under: how many quotes it shows, and
+which of them are opened to their whole paragraph. The data is
+``<kind>|<version tag>|<shown>|<opened bits>`` (well under Telegram's 64 bytes), kind ``n``
+for "More" (the next quotes: a search) and ``v`` for opening or closing a paragraph; what was asked,
+and by whom, is kept with the answer's message id in the chat (`exchanges`). The version
+tag is derived from `engine.version`, so a button from before an index change is stale;
+so is the older ``m|``/``p|`` data of earlier versions.
+
+`ButtonStore` keeps payloads too long for callback data (the admin's "Add" link) under
+short keys that are unique to this process.
 """
 
 from __future__ import annotations
@@ -17,31 +22,88 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.models import Snippet
 from bot.telegram.i18n import text
 
 MAX_CALLBACK_DATA = 64  # bytes, Telegram's limit
-PATTERN = r"^[mp]\|"  # what the CallbackQueryHandler listens to
+MAX_SHOWN = 30  # quotes one answer message shows at most
+PATTERN = r"^[mpvn]\|"  # what the CallbackQueryHandler listens to (m, p: older versions)
+MORE, TOGGLE = "n", "v"
+PER_ROW = 3
 
 
 @dataclass(frozen=True)
-class More:
-    """Show the snippets after the first `offset` for the stored question."""
+class View:
+    """What an answer message shows: the first `shown` quotes, `opened` ones (bit i for
+    quote i) opened to their whole paragraph."""
 
-    question: str
-    offset: int
+    shown: int
+    opened: int = 0
 
+    def is_open(self, number: int) -> bool:
+        """Whether quote `number` (0-based) shows its paragraph."""
+        return bool(self.opened >> number & 1)
 
-@dataclass(frozen=True)
-class ShowParagraph:
-    """Show the whole paragraph of a passage."""
+    def toggled(self, number: int) -> View:
+        """This view with quote `number` opened, or closed again."""
+        return View(self.shown, self.opened ^ (1 << number))
 
-    passage_id: str
+    def more(self, page: int) -> View:
+        """The view with the next quotes: up to `page` at first, then `page` more."""
+        return View(min(self.shown + page if self.shown >= page else page, MAX_SHOWN),
+                    self.opened)
 
 
 def version_tag(version: str) -> str:
     """Six hex characters that change whenever the engine's version does."""
     return hashlib.sha1(version.encode("utf-8")).hexdigest()[:6]
+
+
+@dataclass(frozen=True)
+class Press:
+    """What a pressed button asks for: a view, and whether it shows more quotes."""
+
+    view: View
+    more: bool
+
+
+def view_data(tag: str, view: View, kind: str = TOGGLE) -> str:
+    """Callback data of a button that shows `view` ("More" when `kind` is MORE)."""
+    return f"{kind}|{tag}|{view.shown}|{view.opened}"
+
+
+def decode(data: str, tag: str) -> Press | None:
+    """What a pressed button asks for, or None if it is stale, malformed or not ours."""
+    parts = data.split("|")
+    if len(parts) != 4 or parts[0] not in (MORE, TOGGLE) or parts[1] != tag:
+        return None
+    shown, opened = parts[2], parts[3]
+    if not (shown.isdigit() and opened.isdigit() and len(shown) <= 2 and len(opened) <= 10):
+        return None
+    view = View(int(shown), int(opened))
+    if not 1 <= view.shown <= MAX_SHOWN or view.opened >= 1 << view.shown:
+        return None
+    return Press(view, parts[0] == MORE)
+
+
+def keyboard(
+    view: View, paragraphs: Sequence[int | None], lang: str, tag: str, more: View | None
+) -> InlineKeyboardMarkup | None:
+    """A "Paragraph" (or, opened, "Quote") button for each quote with a paragraph number in
+    `paragraphs` (None: the quote is its whole paragraph), and "More" if `more`."""
+    row: list[InlineKeyboardButton] = []
+    several = len(paragraphs) > 1  # then each button says which quote it opens
+    for number, paragraph in enumerate(paragraphs):
+        if paragraph is None:
+            continue
+        label = text(lang, "quote" if view.is_open(number) else "paragraph")
+        if several:
+            label += f" {paragraph}"
+        row.append(InlineKeyboardButton(label, callback_data=view_data(tag, view.toggled(number))))
+    rows = [row[i : i + PER_ROW] for i in range(0, len(row), PER_ROW)]
+    if more is not None:
+        label = f"{text(lang, 'more')} ▸"
+        rows.append([InlineKeyboardButton(label, callback_data=view_data(tag, more, MORE))])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 class ButtonStore:
@@ -71,61 +133,3 @@ class ButtonStore:
     def get(self, key: str) -> str | None:
         """The value stored under `key`, or None if it is unknown or evicted."""
         return self._values.get(key)
-
-
-def more_data(tag: str, question: str, offset: int, store: ButtonStore) -> str:
-    """Callback data of a "More" button."""
-    return f"m|{tag}|{store.put(question)}|{offset}"
-
-
-def paragraph_data(tag: str, passage_id: str, store: ButtonStore) -> str:
-    """Callback data of a "Paragraph" button: the passage id itself if it fits."""
-    data = f"p|{tag}|{passage_id}"
-    if len(data.encode("utf-8")) <= MAX_CALLBACK_DATA and not passage_id.startswith("~"):
-        return data
-    return f"p|{tag}|~{store.put(passage_id)}"
-
-
-def decode(data: str, tag: str, store: ButtonStore) -> More | ShowParagraph | None:
-    """What a pressed button asks for, or None if it is stale or not ours."""
-    kind, _, rest = data.partition("|")
-    button_tag, _, payload = rest.partition("|")
-    if button_tag != tag or not payload:
-        return None
-    if kind == "m":
-        key, _, offset = payload.partition("|")
-        question = store.get(key)
-        if question is None or not offset.isdigit():
-            return None
-        return More(question, int(offset))
-    if kind == "p":
-        passage_id = store.get(payload[1:]) if payload.startswith("~") else payload
-        return ShowParagraph(passage_id) if passage_id else None
-    return None
-
-
-def keyboard(
-    snippets: Sequence[Snippet],
-    lang: str,
-    tag: str,
-    store: ButtonStore,
-    more: More | None = None,
-) -> InlineKeyboardMarkup | None:
-    """One "Paragraph" button per quoted paragraph, and "More" if there are more quotes."""
-    row: list[InlineKeyboardButton] = []
-    seen: set[str] = set()
-    single = len({s.passage_id for s in snippets}) == 1
-    for snippet in snippets:
-        if snippet.passage_id in seen:
-            continue
-        seen.add(snippet.passage_id)
-        label = text(lang, "paragraph")
-        if not single:
-            label += f" {snippet.source.paragraph}"
-        data = paragraph_data(tag, snippet.passage_id, store)
-        row.append(InlineKeyboardButton(label, callback_data=data))
-    rows = [row[i : i + 3] for i in range(0, len(row), 3)]
-    if more is not None:
-        data = more_data(tag, more.question, more.offset, store)
-        rows.append([InlineKeyboardButton(f"{text(lang, 'more')} ▸", callback_data=data)])
-    return InlineKeyboardMarkup(rows) if rows else None

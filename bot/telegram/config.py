@@ -22,7 +22,7 @@ DEFAULT_TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 API_BASE_URL_ENV = "NEWSBOT_API_BASE_URL"
 WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"
 ALLOW_PRIVATE_ENV = "NEWSBOT_ALLOW_PRIVATE_NETWORKS"
-DEFAULT_EXAMPLES = ("Wie viele Soldaten?", "Was sagt Lloyd Austin?")
+STATE_FILE_ENV = "NEWSBOT_STATE_FILE"
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ class Config:
     groups: GroupSettings = field(default_factory=GroupSettings)
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
-    state_file: Path | None = None  # keeps per-chat settings across restarts
-    examples: tuple[str, ...] = DEFAULT_EXAMPLES  # shown by /start
+    state_file: Path | None = None  # keeps per-chat settings and exchanges across restarts
+    examples: tuple[str, ...] = ()  # replace the examples drawn from the articles
     path: Path | None = None  # the file this came from
 
     def token(self, environ: Mapping[str, str] | None = None) -> str:
@@ -103,6 +103,12 @@ class Config:
         env = os.environ if environ is None else environ
         flag = env.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
         return self.allow_private_networks or flag
+
+    def state_path(self, environ: Mapping[str, str] | None = None) -> Path | None:
+        """Where per-chat state is kept: $NEWSBOT_STATE_FILE, else `state_file`, else nowhere."""
+        env = os.environ if environ is None else environ
+        value = env.get(STATE_FILE_ENV, "").strip()
+        return Path(value) if value else self.state_file
 
     def webhook_secret(self, environ: Mapping[str, str] | None = None) -> str:
         """Return the webhook secret from the environment or config, or a fresh random one."""
@@ -151,7 +157,7 @@ def parse_config(raw: Any, file: Path | None = None) -> Config:
         state_file=base / _str(state_file, "state_file", where) if state_file else None,
         examples=tuple(_str_list(data["examples"], "examples", where))
         if data.get("examples")
-        else DEFAULT_EXAMPLES,
+        else (),
         path=file,
     )
 

@@ -12,20 +12,37 @@ DEFAULT_LANGUAGE = "en"
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "welcome": (
-            "Hello{name}! I answer questions about news articles with verbatim quotes and "
-            "their source — I never make anything up.\n\n"
-            "Just ask, for example:\n• <code>{example1}</code>\n• <code>{example2}</code>\n\n"
+            "Hello{name}! {articles}\n"
+            "I answer questions about them with verbatim quotes and their source — I never "
+            "make anything up.\n\n{examples}\n\n"
             "/sources lists my articles, /help explains the rest."
         ),
+        "examples": "Just ask, for example:\n• <code>{example1}</code>\n• <code>{example2}</code>",
+        "prompt": "Ask me a question about my articles. {examples}",
+        "knows_one": "I know one article: “{title}”{who}{when}.",
+        "knows_many": "I know {count} articles{who}{when}; the newest: “{newest}”.",
+        "from_outlets": " from {outlets}",
+        "and_others": " and {count} more",
+        "dated": " of {first} to {last}",
         "help": (
             "<b>How to ask</b>\n"
-            "• In this chat: just write your question.\n"
+            "• In this chat: just write your question, e.g. <code>{example}</code>.\n"
+            "• Reply to one of my answers to follow up, e.g. “and why?”.\n"
             "• In groups: <code>/ask your question</code>, mention me, or reply to my answer.\n"
             "• In any chat: type <code>@{username} your question</code> (inline mode).\n\n"
             "Every answer is a verbatim quote with its source. "
             "<b>More</b> shows further quotes, <b>Paragraph</b> the whole paragraph.\n\n"
-            "/sources — the articles I know\n/about — how I work\n"
-            "/autoanswer on|off — (group admins) answer every message ending in “?”"
+            "/sources — the articles I know\n/about — how I work"
+        ),
+        "help_group": (
+            "<b>How to ask me here</b>\n"
+            "• <code>/ask your question</code>, e.g. <code>/ask {example}</code>, or mention "
+            "@{username} with your question.\n"
+            "• Reply to my answer to follow up, e.g. “and why?”.\n\n"
+            "I answer with one verbatim quote and its source. <b>More</b> and "
+            "<b>Paragraph</b> open it further, for the one who asked (and admins).\n\n"
+            "/sources — the articles I know\n"
+            "/autoanswer on|off — (admins) answer every message ending in “?”"
         ),
         "about": (
             "<b>newsbot</b> finds the sentences in its articles that answer your question "
@@ -33,7 +50,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "paragraph. It does not generate text. Free software under the GPL-3.0-or-later.\n"
             "Articles: {articles} · passages: {passages} · index version <code>{version}</code>"
         ),
-        "sources_title": "<b>My articles</b>",
+        "sources_title": "<b>My articles</b> ({articles}, {passages} passages; newest first)",
         "sources_empty": "I have no articles loaded.",
         "nothing_found": (
             "I found no quote about “{question}” in my articles. "
@@ -50,10 +67,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "error": "Sorry, something went wrong on my side. Please try again later.",
         "more": "More",
         "paragraph": "Paragraph",
-        "paragraph_n": "¶ {n}",
-        "no_more": "No further quotes.",
+        "quote": "Quote",
+        "not_yours": "Only the one who asked (or an admin) can use these buttons.",
+        "no_examples": "I have no articles loaded yet.",
         "stale_button": "This button is from an older version of my index — please ask again.",
-        "gone": "That paragraph is no longer in my articles — please ask again.",
         "autoanswer_on": "I will now answer every message in this chat that ends with “?”.",
         "autoanswer_off": "I answer only /ask, mentions and replies to me in this chat.",
         "autoanswer_usage": "Use <code>/autoanswer on</code> or <code>/autoanswer off</code>.",
@@ -97,21 +114,40 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "de": {
         "welcome": (
-            "Hallo{name}! Ich beantworte Fragen zu Nachrichtenartikeln mit wörtlichen Zitaten "
-            "und ihrer Quelle — ich erfinde nichts dazu.\n\n"
-            "Frag einfach, zum Beispiel:\n• <code>{example1}</code>\n• <code>{example2}</code>\n\n"
+            "Hallo{name}! {articles}\n"
+            "Ich beantworte Fragen dazu mit wörtlichen Zitaten und ihrer Quelle — ich erfinde "
+            "nichts dazu.\n\n{examples}\n\n"
             "/sources zeigt meine Artikel, /help erklärt den Rest."
         ),
+        "examples": (
+            "Frag einfach, zum Beispiel:\n• <code>{example1}</code>\n• <code>{example2}</code>"
+        ),
+        "prompt": "Stell mir eine Frage zu meinen Artikeln. {examples}",
+        "knows_one": "Ich kenne einen Artikel: „{title}“{who}{when}.",
+        "knows_many": "Ich kenne {count} Artikel{who}{when}; der neueste: „{newest}“.",
+        "from_outlets": " von {outlets}",
+        "and_others": " und {count} weiteren",
+        "dated": " vom {first} bis {last}",
         "help": (
             "<b>So fragst du</b>\n"
-            "• Hier im Chat: schreib einfach deine Frage.\n"
+            "• Hier im Chat: schreib einfach deine Frage, z. B. <code>{example}</code>.\n"
+            "• Antworte auf eine meiner Antworten, um nachzufragen, z. B. „und warum?“.\n"
             "• In Gruppen: <code>/ask deine Frage</code>, erwähne mich oder antworte auf meine "
             "Antwort.\n"
             "• In jedem Chat: tippe <code>@{username} deine Frage</code> (Inline-Modus).\n\n"
             "Jede Antwort ist ein wörtliches Zitat mit Quelle. "
             "<b>Mehr</b> zeigt weitere Zitate, <b>Absatz</b> den ganzen Absatz.\n\n"
-            "/sources — die Artikel, die ich kenne\n/about — wie ich arbeite\n"
-            "/autoanswer on|off — (Gruppen-Admins) jede Nachricht mit „?“ am Ende beantworten"
+            "/sources — die Artikel, die ich kenne\n/about — wie ich arbeite"
+        ),
+        "help_group": (
+            "<b>So fragst du mich hier</b>\n"
+            "• <code>/ask deine Frage</code>, z. B. <code>/ask {example}</code>, oder erwähne "
+            "@{username} mit deiner Frage.\n"
+            "• Antworte auf meine Antwort, um nachzufragen, z. B. „und warum?“.\n\n"
+            "Ich antworte mit einem wörtlichen Zitat und seiner Quelle. <b>Mehr</b> und "
+            "<b>Absatz</b> öffnen es weiter, für die Person, die gefragt hat (und Admins).\n\n"
+            "/sources — die Artikel, die ich kenne\n"
+            "/autoanswer on|off — (Admins) jede Nachricht mit „?“ am Ende beantworten"
         ),
         "about": (
             "<b>newsbot</b> sucht in seinen Artikeln die Sätze, die deine Frage beantworten "
@@ -119,7 +155,9 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Er erzeugt keinen eigenen Text. Freie Software unter der GPL-3.0-or-later.\n"
             "Artikel: {articles} · Abschnitte: {passages} · Indexversion <code>{version}</code>"
         ),
-        "sources_title": "<b>Meine Artikel</b>",
+        "sources_title": (
+            "<b>Meine Artikel</b> ({articles}, {passages} Abschnitte; die neuesten zuerst)"
+        ),
         "sources_empty": "Ich habe keine Artikel geladen.",
         "nothing_found": (
             "Zu „{question}“ habe ich in meinen Artikeln kein Zitat gefunden. "
@@ -139,10 +177,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "error": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuch es später.",
         "more": "Mehr",
         "paragraph": "Absatz",
-        "paragraph_n": "¶ {n}",
-        "no_more": "Keine weiteren Zitate.",
+        "quote": "Zitat",
+        "not_yours": "Diese Knöpfe kann nur nutzen, wer gefragt hat (oder ein Admin).",
+        "no_examples": "Ich habe noch keine Artikel geladen.",
         "stale_button": "Dieser Knopf stammt von einem älteren Index — bitte frag noch einmal.",
-        "gone": "Diesen Absatz gibt es nicht mehr — bitte frag noch einmal.",
         "autoanswer_on": "Ich beantworte jetzt jede Nachricht hier, die mit „?“ endet.",
         "autoanswer_off": "Ich antworte hier nur auf /ask, Erwähnungen und Antworten an mich.",
         "autoanswer_usage": "Nutze <code>/autoanswer on</code> oder <code>/autoanswer off</code>.",

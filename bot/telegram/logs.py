@@ -15,8 +15,11 @@ _installed = False
 
 
 def setup(level: int = logging.INFO) -> None:
-    """Configure console logging for `newsbot serve`."""
+    """Configure console logging for `newsbot serve`: at least `level` (the CLI may have set
+    up WARNING already, which would hide the start line)."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    root = logging.getLogger()
+    root.setLevel(min(root.level or level, level))
     quiet_http_clients()
 
 

@@ -1,8 +1,10 @@
-"""Render answers, paragraphs and article lists as Telegram HTML.
+"""Render answers, article lists and onboarding texts as Telegram HTML.
 
 Every piece of article or user text passes `html.escape`; long messages are made to fit
-Telegram's 4096-character limit by shortening quotes (at word boundaries, around the
-highlighted answer), never by cutting through a tag.
+their limit (Telegram's 4096 characters, 600 for a reply in a group) by shortening quotes
+at word boundaries around the answer, never by cutting through a tag. Bold marks only
+answer evidence (`Snippet.answer_highlighted`), never the question's own words; an opened
+paragraph shows its quote underlined inside it.
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from bot.models import Article, Snippet, Source, Span
+from bot.models import Snippet, Source, Span
+from bot.telegram.catalog import Catalog
 from bot.telegram.i18n import text
 
 MAX_MESSAGE = 4096  # Telegram's limit, counted in UTF-16 code units
+COMPACT_LIMIT = 600  # the first reply in a group or channel, and inline results
 MIN_QUOTE = 40  # shorter than this, a quote is dropped rather than cut further
 MAX_TITLE = 150
+SHORT_TITLE = 48  # the title in a compact source line
 MAX_URL = 512
+MAX_COMPACT_LINK = 300  # a longer link (escaped) is left out of a compact source line
+CONTEXT_WORDS = 6  # words after (or before) the answer in an inline result's title
 ELLIPSIS = "…"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -50,7 +57,7 @@ def shorten(value: str, limit: int) -> str:
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return cut.rstrip() + ELLIPSIS
+    return (cut.rstrip(" –—-,;:") or cut) + ELLIPSIS
 
 
 def format_date(day: dt.date, lang: str) -> str:
@@ -60,42 +67,86 @@ def format_date(day: dt.date, lang: str) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def quote_html(quote: str, highlights: Sequence[Span], budget: int | None = None) -> str:
-    """The quote with its highlighted spans in <b>, cut to `budget` characters if given."""
-    start, end = 0, len(quote)
-    if budget is not None and len(quote) > budget:
-        start, end = _window(quote, highlights, budget)
+def shown_highlights(snippet: Snippet) -> tuple[Span, ...]:
+    """The spans to print bold: the highlights only when they are the answer asked for."""
+    return snippet.highlights if snippet.answer_highlighted else ()
+
+
+# ---- quotes ----------------------------------------------------------------------------
+
+
+def marked_html(
+    value: str, bold: Sequence[Span], mark: Span | None = None, budget: int | None = None
+) -> str:
+    """`value` with `bold` spans in <b> and the `mark` span in <u>, cut to `budget` characters
+    around the mark (else the first bold span) if given. Bold spans lie inside the mark."""
+    start, end = 0, len(value)
+    if budget is not None and len(value) > budget:
+        anchor = mark or min(bold, key=lambda s: s.start, default=Span(0, 0))
+        start, end = _window(value, anchor, budget)
     parts = [ELLIPSIS] if start > 0 else []
-    pos = start
-    for span in sorted(highlights, key=lambda s: s.start):
-        a, b = max(span.start, pos), min(span.end, end)
-        if a >= b:
-            continue
-        parts.append(escape(quote[pos:a]))
-        parts.append(f"<b>{escape(quote[a:b])}</b>")
-        pos = b
-    parts.append(escape(quote[pos:end]))
-    if end < len(quote):
+    if mark is None or mark.end <= start or mark.start >= end:
+        parts.append(_bold_html(value, bold, start, end))
+    else:
+        a, b = max(mark.start, start), min(mark.end, end)
+        parts += [_bold_html(value, bold, start, a), "<u>", _bold_html(value, bold, a, b),
+                  "</u>", _bold_html(value, bold, b, end)]  # fmt: skip
+    if end < len(value):
         parts.append(ELLIPSIS)
     return "".join(parts)
 
 
-def _window(quote: str, highlights: Sequence[Span], budget: int) -> tuple[int, int]:
-    """Pick [start, end) of about `budget` characters, around the first highlight."""
+def quote_html(quote: str, highlights: Sequence[Span], budget: int | None = None) -> str:
+    """The quote with its highlighted spans in <b>, cut to `budget` characters if given."""
+    return marked_html(quote, highlights, None, budget)
+
+
+def _bold_html(value: str, bold: Sequence[Span], start: int, end: int) -> str:
+    """value[start:end] escaped, with the parts inside `bold` spans in <b>."""
+    parts, pos = [], start
+    for span in sorted(bold, key=lambda s: s.start):
+        a, b = max(span.start, pos), min(span.end, end)
+        if a >= b:
+            continue
+        parts += [escape(value[pos:a]), f"<b>{escape(value[a:b])}</b>"]
+        pos = b
+    parts.append(escape(value[pos:end]))
+    return "".join(parts)
+
+
+def _window(value: str, anchor: Span, budget: int) -> tuple[int, int]:
+    """Pick [start, end) of about `budget` characters around `anchor`, at word boundaries."""
     width = max(budget - 2, 1)  # room for the two ellipses
-    anchor = min((s.start for s in highlights), default=0)
-    start = max(0, min(anchor - width // 4, len(quote) - width))
-    end = min(len(quote), start + width)
+    slack = max(width - (anchor.end - anchor.start), 0)
+    start = max(0, min(anchor.start - slack // 3, len(value) - width))
+    end = min(len(value), start + width)
     if start > 0:
-        stop = min(start + 20, anchor) if anchor > start else start + 20
-        space = quote.find(" ", start, stop)
+        stop = min(start + 20, anchor.start) if anchor.start > start else start + 20
+        space = value.find(" ", start, stop)
         if space != -1:
             start = space + 1
-    if end < len(quote):
-        space = quote.rfind(" ", max(end - 20, start + 1), end)
+    if end < len(value):
+        space = value.rfind(" ", max(end - 20, start + 1), end)
         if space != -1:
             end = space
     return start, end
+
+
+def quote_in_paragraph(snippet: Snippet, paragraph: str) -> tuple[Span | None, tuple[Span, ...]]:
+    """Where the snippet's quote sits in its `paragraph`, and its bold spans there."""
+    at = paragraph.find(snippet.quote)
+    if at < 0 or not snippet.quote:
+        return None, ()
+    mark = Span(at, at + len(snippet.quote))
+    return mark, tuple(Span(s.start + at, s.end + at) for s in shown_highlights(snippet))
+
+
+def is_whole(snippet: Snippet, paragraph: str | None) -> bool:
+    """Whether the quote already is its whole paragraph (nothing more to open)."""
+    return paragraph is None or " ".join(snippet.quote.split()) == " ".join(paragraph.split())
+
+
+# ---- sources ---------------------------------------------------------------------------
 
 
 def source_parts(source: Source, lang: str) -> list[str]:
@@ -116,19 +167,43 @@ def source_parts(source: Source, lang: str) -> list[str]:
     return parts
 
 
+def compact_parts(source: Source, lang: str) -> list[str]:
+    """Plain-text pieces of a one-line source: outlet (else a short title), date, ¶."""
+    name = shorten(source.source, 40) if source.source else shorten(source.title, SHORT_TITLE)
+    parts = [name]
+    day = source.published or source.updated
+    if day:
+        parts.append(format_date(day, lang))
+    parts.append(f"¶ {source.paragraph}")
+    return parts
+
+
 def source_text(source: Source, lang: str) -> str:
-    """The source as one plain line (inline result descriptions)."""
-    return " · ".join(source_parts(source, lang))
+    """The compact source as one plain line (inline result descriptions)."""
+    return " · ".join(compact_parts(source, lang))
 
 
-def source_html(source: Source, lang: str) -> str:
-    """The source line under a quote: — <i>title</i> · outlet · date · ¶ n · section · link."""
-    title, *rest = source_parts(source, lang)
+def source_html(source: Source, lang: str, *, compact: bool = False) -> str:
+    """The source line under a quote: — <i>title</i> · outlet · date · ¶ n · section · link;
+    `compact`: — <i>outlet or short title</i> · date · ¶ n · link."""
+    title, *rest = compact_parts(source, lang) if compact else source_parts(source, lang)
     parts = [f"<i>{escape(title)}</i>", *(escape(p) for p in rest)]
-    url = safe_url(source.url)
-    if url:
-        parts.append(f'<a href="{html.escape(url, quote=True)}">{text(lang, "link")}</a>')
+    link = _link(source.url, lang)
+    return "— " + " · ".join(parts) + (link if len(link) <= MAX_COMPACT_LINK or not compact
+                                       else "")
+
+
+def again_html(source: Source) -> str:
+    """The source line of a further quote from the article just named: — ¶ n · section."""
+    parts = [f"¶ {source.paragraph}"]
+    if source.section:
+        parts.append(escape(shorten(source.section, 80)))
     return "— " + " · ".join(parts)
+
+
+def _link(url: str | None, lang: str) -> str:
+    safe = safe_url(url)
+    return f' · <a href="{html.escape(safe, quote=True)}">{text(lang, "link")}</a>' if safe else ""
 
 
 def safe_url(url: str | None) -> str | None:
@@ -138,24 +213,48 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def snippet_html(snippet: Snippet, lang: str, budget: int | None = None) -> str:
-    """One quote in a blockquote with its source line."""
-    quote = quote_html(snippet.quote, snippet.highlights, budget)
-    return f"<blockquote>{quote}</blockquote>\n{source_html(snippet.source, lang)}"
+# ---- answers ---------------------------------------------------------------------------
 
 
-def answer_html(snippets: Sequence[Snippet], lang: str, limit: int = MAX_MESSAGE) -> str:
-    """Quotes with their sources; long quotes are cut to one common length so all fit."""
+def snippet_html(
+    snippet: Snippet, lang: str, budget: int | None = None, *, compact: bool = False,
+    paragraph: str | None = None, again: bool = False,
+) -> str:
+    """One quote (or its opened `paragraph`) in a blockquote, with its source line; `again`:
+    the article was named just above, so only ¶ and section."""
+    if paragraph is None:
+        body = f"<blockquote>{quote_html(snippet.quote, shown_highlights(snippet), budget)}"
+    else:
+        mark, bold = quote_in_paragraph(snippet, paragraph)
+        body = f"<blockquote expandable>{marked_html(paragraph, bold, mark, budget)}"
+    line = again_html(snippet.source) if again else source_html(snippet.source, lang,
+                                                                compact=compact)
+    return f"{body}</blockquote>\n{line}"
+
+
+def answer_html(
+    snippets: Sequence[Snippet], lang: str, limit: int = MAX_MESSAGE, *, compact: bool = False,
+    opened: Mapping[int, str] | None = None,
+) -> str:
+    """Quotes with their sources, the article named once for its adjacent quotes; the
+    quotes numbered in `opened` show their whole paragraph. Long quotes are cut to one
+    common length so that all fit `limit`."""
     shown = list(snippets)
+    opened = opened or {}
     while shown:
 
         def render(budget: int | None, shown: list[Snippet] = shown) -> str:
-            return "\n\n".join(snippet_html(s, lang, budget) for s in shown)
+            return "\n\n".join(
+                snippet_html(s, lang, budget, compact=compact, paragraph=opened.get(i),
+                             again=i > 0 and shown[i - 1].source.article_id == s.source.article_id)
+                for i, s in enumerate(shown)
+            )  # fmt: skip
 
         message = render(None)
         if utf16_len(message) <= limit:
             return message
-        budget = _largest_fitting(render, MIN_QUOTE, max(len(s.quote) for s in shown), limit)
+        longest = max(len(opened.get(i, s.quote)) for i, s in enumerate(shown))
+        budget = _largest_fitting(render, MIN_QUOTE, longest, limit)
         if budget is not None:
             return render(budget)
         shown.pop()
@@ -180,49 +279,90 @@ def nothing_found_html(question: str, lang: str) -> str:
     return text(lang, "nothing_found", question=escape(shorten(question.strip(), 200)))
 
 
-def paragraph_html(paragraph: str, source: Source, lang: str, limit: int = MAX_MESSAGE) -> str:
-    """A whole paragraph in an expandable blockquote with its source line."""
-    tail = f"</blockquote>\n{source_html(source, lang)}"
-
-    def render(budget: int | None) -> str:
-        return f"<blockquote expandable>{quote_html(paragraph, (), budget)}{tail}"
-
-    message = render(None)
-    if utf16_len(message) <= limit:
-        return message
-    budget = _largest_fitting(render, MIN_QUOTE, len(paragraph), limit)
-    return render(budget if budget is not None else MIN_QUOTE)
+# ---- inline results --------------------------------------------------------------------
 
 
-def sources_html(articles: Sequence[Article], lang: str, limit: int = MAX_MESSAGE) -> str:
-    """The list of articles with outlet and dates, as many as fit."""
-    if not articles:
+def inline_title(snippet: Snippet, limit: int = 100) -> str:
+    """Plain title of an inline result: the answer and a few words of context after it
+    (before it, at the end of the quote); without answer evidence, the opening words."""
+    quote = clean(snippet.quote)
+    spans = sorted(shown_highlights(snippet), key=lambda s: s.start)
+    if not spans:
+        return shorten(" ".join(quote.split()[: CONTEXT_WORDS + 4]), limit)
+    span = spans[0]
+    answer = " ".join(quote[span.start : span.end].split())
+    following = quote[span.end :].split()
+    after = following[:CONTEXT_WORDS]
+    if len(after) >= 2:
+        more = ELLIPSIS if len(following) > len(after) else ""
+        return shorten(f"{answer} — {' '.join(after)}{more}", limit)
+    preceding = quote[: span.start].split()
+    before = preceding[-CONTEXT_WORDS:]
+    more = ELLIPSIS if len(preceding) > len(before) else ""
+    return shorten(f"{answer} — {more}{' '.join([*before, *after])}", limit)
+
+
+def distinct(labels: Sequence[str], extras: Sequence[str]) -> list[str]:
+    """`labels` with a label that occurs more than once followed by its extra ("¶ 4"),
+    so that no two are the same."""
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    out: list[str] = []
+    for label, extra in zip(labels, extras, strict=True):
+        candidate = f"{label} ({extra})" if seen[label] > 1 else label
+        while candidate in out:
+            candidate += "′"
+        out.append(candidate)
+    return out
+
+
+# ---- the articles ----------------------------------------------------------------------
+
+
+def sources_html(catalog: Catalog, lang: str, limit: int = MAX_MESSAGE) -> str:
+    """The newest articles with outlet, dates and link, as many as fit; then how many more."""
+    if not catalog.articles:
         return text(lang, "sources_empty")
-    lines = [text(lang, "sources_title")]
-    for number, article in enumerate(articles, 1):
-        line = f"{number}. <b>{escape(shorten(article.title, MAX_TITLE))}</b>"
-        details = [escape(shorten(article.source, 80))] if article.source else []
-        if article.published:
-            details.append(format_date(article.published, lang))
-        if article.updated and article.updated != article.published:
-            details.append(text(lang, "updated", date=format_date(article.updated, lang)))
-        url = safe_url(article.url)
-        if url:
-            details.append(f'<a href="{html.escape(url, quote=True)}">{text(lang, "link")}</a>')
-        if details:
-            line += " — " + " · ".join(details)
-        more = f"\n… +{len(articles) - number + 1}"
+    lines = [text(lang, "sources_title", articles=catalog.articles, passages=catalog.passages)]
+    for number, entry in enumerate(catalog.newest, 1):
+        line = f"{number}. <b>{escape(shorten(entry.title, MAX_TITLE))}</b>"
+        details = [escape(shorten(entry.source, 80))] if entry.source else []
+        if entry.published:
+            details.append(format_date(entry.published, lang))
+        if entry.updated and entry.updated != entry.published:
+            details.append(text(lang, "updated", date=format_date(entry.updated, lang)))
+        line += " — " + " · ".join([*details, f"{entry.passages} ¶"]) + _link(entry.url, lang)
+        more = f"\n… +{catalog.articles - number + 1}"
         if utf16_len("\n".join([*lines, line])) + utf16_len(more) > limit:
             lines.append(more.strip())
             break
         lines.append(line)
+    else:
+        if catalog.articles > len(catalog.newest):
+            lines.append(f"… +{catalog.articles - len(catalog.newest)}")
     return "\n".join(lines)
 
 
-def inline_title(snippet: Snippet, limit: int = 100) -> str:
-    """Plain title of an inline result: the highlighted answer, else the opening words."""
-    for span in sorted(snippet.highlights, key=lambda s: s.start):
-        answer = snippet.quote[span.start : span.end].strip()
-        if answer:
-            return shorten(answer, limit)
-    return shorten(snippet.quote.strip(), limit)
+def about_articles(catalog: Catalog, lang: str) -> str:
+    """One line on what the articles are: how many, from whom, of when, the newest title."""
+    if not catalog.articles:
+        return text(lang, "sources_empty")
+    if catalog.articles == 1:
+        entry = catalog.newest[0]
+        day = entry.published or entry.updated
+        when = f" ({format_date(day, lang)})" if day else ""
+        who = f", {escape(shorten(entry.source, 40))}" if entry.source else ""
+        title = escape(shorten(entry.title, MAX_TITLE))
+        return text(lang, "knows_one", title=title, who=who, when=when)
+    outlets = ", ".join(escape(shorten(o, 40)) for o in catalog.outlets[:3])
+    if catalog.outlet_count > 3:
+        outlets += text(lang, "and_others", count=catalog.outlet_count - 3)
+    who = text(lang, "from_outlets", outlets=outlets) if outlets else ""
+    when = ""
+    if catalog.first and catalog.last:
+        first, last = format_date(catalog.first, lang), format_date(catalog.last, lang)
+        when = text(lang, "dated", first=first, last=last)
+    newest = escape(shorten(catalog.newest[0].title, 80)) if catalog.newest else ""
+    count = f"{catalog.articles:,}".replace(",", "." if lang == "de" else ",")
+    return text(lang, "knows_many", count=count, who=who, when=when, newest=newest)

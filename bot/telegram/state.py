@@ -1,37 +1,61 @@
-"""What the handlers share: the engine, the settings, the button store and the limiter.
+"""What the handlers share: the engine, the settings, the limiter and the articles' overview.
 
-Kept in ``application.bot_data["state"]``; `state(context)` gets it back typed.
+Kept in ``application.bot_data["state"]``; `state(context)` gets it back typed. The
+engine is only called from worker threads (`asyncio.to_thread`): it is thread-safe for
+answering, and nothing it does may hold up the event loop, which serves every chat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from telegram.ext import CallbackContext
 
-from bot.models import Answer, Article, Passage
+from bot.models import Answer, Article, FollowUp, Passage
 from bot.telegram.buttons import ButtonStore, version_tag
+from bot.telegram.catalog import ArticleRecords
 from bot.telegram.config import Config
 from bot.telegram.limits import QuestionLimiter
+from bot.telegram.overview import OverviewCache
 
 STATE_KEY = "state"
+AUTOANSWER_KEY = "autoanswer"  # in chat_data: this group's /autoanswer switch
+HELP_START_PARAMETER = "help"  # /start help, from the inline results' button
 
 
 class AnswerEngine(Protocol):
-    """The part of bot.engine.Engine that the Telegram layer uses."""
+    """The part of bot.engine.Engine that the Telegram layer uses.
+
+    `articles()` (every article's text) is deliberately not part of it: lists are made
+    from `store`'s metadata (`catalog`).
+    """
 
     @property
     def version(self) -> str: ...
 
-    def answer(self, question: str, top: int = 3, offset: int = 0) -> Answer: ...
+    @property
+    def store(self) -> ArticleRecords: ...
+
+    @property
+    def index_dir(self) -> Path | None: ...
+
+    @property
+    def index_state(self) -> str: ...
+
+    def answer(
+        self, question: str, top: int = 3, offset: int = 0, follow_up: FollowUp | None = None
+    ) -> Answer: ...
+
+    def paragraph(self, article_id: str, number: int) -> str | None: ...
 
     def passage(self, passage_id: str) -> Passage | None: ...
 
     def article(self, article_id: str) -> Article | None: ...
 
-    def articles(self) -> Sequence[Article]: ...
+    def article_count(self) -> int: ...
 
     def passage_count(self, article_id: str) -> int: ...
 
@@ -45,7 +69,9 @@ class BotState:
     engine: AnswerEngine
     config: Config
     limiter: QuestionLimiter
-    buttons: ButtonStore = field(default_factory=ButtonStore)
+    buttons: ButtonStore = field(default_factory=ButtonStore)  # the admin's "Add" links
+    overview: OverviewCache = field(default_factory=OverviewCache)
+    mode: str = "polling"  # or "webhook": for the start line
 
     @property
     def tag(self) -> str:
@@ -58,3 +84,9 @@ def state(context: CallbackContext[Any, Any, Any, Any]) -> BotState:
     value = context.bot_data[STATE_KEY]
     assert isinstance(value, BotState)
     return value
+
+
+def chat_data(context: CallbackContext[Any, Any, Any, Any]) -> MutableMapping[str, Any]:
+    """This chat's data (kept across restarts when a state file is configured); {} if none."""
+    data = context.chat_data
+    return data if isinstance(data, MutableMapping) else {}
