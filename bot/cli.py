@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer questions about news articles with verbatim, sourced quotes.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = sub.add_parser("ask", help="answer one question ('-' reads one per line from stdin)")
     ask.add_argument("question", help="the question, or - to read questions from stdin")
@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build the saved index of the knowledge (loaded by ask, "
                                          "chat, serve and eval)")
     index.add_argument("--index-dir", type=Path, default=None,
-                       help="where to write it (default: .newsbot-index beside the knowledge)")
+                       help="where to write it (default: $NEWSBOT_INDEX_DIR, else "
+                            ".newsbot-index beside the knowledge)")
     index.add_argument("--rebuild", action="store_true", help="build anew even if it is current")
     index.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=None,
                        help="embed every passage for semantic ranking (default: when the "
@@ -83,7 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -187,14 +192,20 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from bot.engine import Engine
+    from bot.summary import served_line
 
     engine = _engine(args)
     assert isinstance(engine, Engine)
-    for article in engine.articles():
-        date = article.published.isoformat() if article.published else "no date"
-        extra = f", {article.source}" if article.source else ""
-        print(f"{article.id}  {date}  {engine.passage_count(article.id)} passages  "
-              f"{article.title}{extra}")
+    store = engine.store  # metadata only: no article's text is read
+    metas = sorted(((store.article_meta(n), store.passage_count(n))
+                    for n in range(store.n_articles)),
+                   key=lambda m: (m[0]["published"] is None, m[0]["published"] or "", m[0]["id"]))
+    for meta, passages in metas:
+        extra = f", {meta['source']}" if meta.get("source") else ""
+        print(f"{meta['id']}  {meta['published'] or 'no date'}  {passages} passages  "
+              f"{meta['title']}{extra}")
+    print(served_line(engine.article_count(), store.n_passages, engine.index_dir,
+                      engine.index_state), file=sys.stderr)  # stdout: one line per article
     return 0
 
 
@@ -206,6 +217,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     kb = load(root)
     for error in kb.errors:
         print(f"error: {error}")
+    if not kb.articles and not kb.errors:
+        print(f"error: {root}: no articles here (no .yaml, .yml or .jsonl files); add some "
+              "with newsbot add URL|FILE, or pass --knowledge with your articles")
     engine = Engine(kb, Path(root))
     passages = sum(engine.passage_count(a.id) for a in kb.articles)
     print(f"{len(kb.files)} file(s), {len(kb.articles)} article(s), {passages} passage(s), "
@@ -235,7 +249,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     allow = args.allow_private_networks or allow_private_from_env()
     if not allow:
         allow = load_config(args.config).allow_private_networks
-    folder = target_dir(args.knowledge)
+    here = Path("knowledge")
+    fresh = args.knowledge is None and not os.environ.get("NEWSBOT_KNOWLEDGE") and not here.exists()
+    folder = target_dir(here if fresh else args.knowledge)
+    if fresh:
+        print(f"newsbot: created {folder} for the articles (ask, chat and serve read them "
+              "from here)", file=sys.stderr)
     bar = tqdm(total=len(args.sources), unit="source", file=sys.stderr,
                disable=len(args.sources) < 3 or not sys.stderr.isatty())
 
@@ -260,21 +279,27 @@ def cmd_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from bot.engine import ANALYSIS_VERSION
-    from bot.knowledge import default_knowledge
     from bot.index import open_or_build
+    from bot.knowledge import default_knowledge
 
     root = args.knowledge or default_knowledge()
     if not Path(root).exists():
         raise NewsbotError(f"{root}: no such file or folder; pass --knowledge with articles")
+    index_dir = args.index_dir or (Path(os.environ["NEWSBOT_INDEX_DIR"])
+                                   if os.environ.get("NEWSBOT_INDEX_DIR") else None)
     started = time.perf_counter()
     with tqdm(unit=" passages", desc="indexing", disable=None, file=sys.stderr) as bar:
-        loaded = open_or_build(Path(root), ANALYSIS_VERSION, args.index_dir, bar.update,
+        loaded = open_or_build(Path(root), ANALYSIS_VERSION, index_dir, bar.update,
                                rebuild=args.rebuild)
     for error in loaded.errors:
         print(f"newsbot: skipped: {error}", file=sys.stderr)
     where = loaded.directory or "memory only (no writable folder)"
     print(f"{loaded.how}: {loaded.store.n_articles} article(s), {loaded.store.n_passages} "
           f"passage(s) in {time.perf_counter() - started:.1f} s -> {where}")
+    if loaded.directory is None:
+        print("newsbot: the index was not saved: no writable folder beside the knowledge or in "
+              "the cache; pass --index-dir DIR or set NEWSBOT_INDEX_DIR", file=sys.stderr)
+        return 1
     return _index_semantic(args, loaded)
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 GOLDEN = Path(__file__).parent / "golden" / "nordkorea.jsonl"
+BUNDLED = Path(__file__).parents[1] / "bot" / "bundled"
 
 
 def newsbot(*args: str, stdin: str | None = None, cwd: Path | None = None,
@@ -99,3 +100,37 @@ def test_eval_on_golden_questions() -> None:
     assert report["negatives_correct"] == 1.0
     table = newsbot("eval", "--questions", str(GOLDEN))
     assert "| top-1" in table.stdout
+
+
+def test_no_command_prints_the_help() -> None:
+    run = newsbot()
+    assert run.returncode == 2
+    assert "usage: newsbot" in run.stdout and "ask" in run.stdout and "serve" in run.stdout
+
+
+def test_check_on_an_empty_folder_says_why(tmp_path: Path) -> None:
+    run = newsbot("check", "--knowledge", str(tmp_path))
+    assert run.returncode == 1
+    assert f"error: {tmp_path}: no articles here" in run.stdout and "newsbot add" in run.stdout
+
+
+def test_sources_says_what_is_served_and_where_the_index_is(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "a.yaml").write_text(
+        "id: a\ntitle: Hafen\nlanguage: de\npublished: 2024-01-02\nbody: [Ein Satz. Noch einer.]\n")
+    index = tmp_path / "index"
+    run = newsbot("sources", "--knowledge", str(tmp_path / "kb"),
+                  env={"NEWSBOT_INDEX_DIR": str(index)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["a  2024-01-02  1 passages  Hafen"]  # one per article
+    assert f"1 article(s), 1 passage(s); index {index} (built)" in run.stderr
+
+
+def test_index_uses_the_index_dir_of_the_environment(tmp_path: Path) -> None:
+    index = tmp_path / "var" / "index"
+    env = {"NEWSBOT_INDEX_DIR": str(index)}
+    built = newsbot("index", "--knowledge", str(BUNDLED), env=env)
+    assert built.returncode == 0, built.stderr
+    assert f"-> {index}" in built.stdout and any(index.iterdir())
+    again = newsbot("index", "--knowledge", str(BUNDLED), env=env)
+    assert again.returncode == 0 and again.stdout.startswith("loaded: "), again.stdout

@@ -58,16 +58,19 @@ def test_add_then_ask_quotes_the_page(server: PageServer, tmp_path: Path) -> Non
     assert answer["snippets"][0]["published"] == "2024-03-14"
 
 
-def test_add_uses_the_knowledge_folder_here_or_asks_for_one(
+def test_add_uses_the_knowledge_folder_here_or_makes_one(
     server: PageServer, tmp_path: Path
 ) -> None:
     page = str(Path(__file__).parent / "pages" / "bridge-en.html")
-    missing = newsbot("add", page, cwd=tmp_path)
-    assert missing.returncode == 2 and "pass --knowledge" in missing.stderr
-    (tmp_path / "knowledge").mkdir()
-    added = newsbot("add", page, cwd=tmp_path)
-    assert added.returncode == 0, added.stderr
+    fresh = newsbot("add", page, cwd=tmp_path)  # a fresh folder: ./knowledge is made
+    assert fresh.returncode == 0, fresh.stderr
+    assert "created" in fresh.stderr and "knowledge" in fresh.stderr
     assert len(list((tmp_path / "knowledge").glob("*.yaml"))) == 1
+    again = newsbot("add", str(Path(__file__).parent / "pages" / "wahl-de-divs.html"),
+                    cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "created" not in again.stderr
+    assert len(list((tmp_path / "knowledge").glob("*.yaml"))) == 2
 
 
 def test_many_sources_and_failures_are_summed_up(server: PageServer, tmp_path: Path) -> None:
