@@ -79,12 +79,14 @@ def latencies(run: Callable[[str], Any], qs: list[str], warmup: int = 10) -> dic
 def newsbot_build(data: Path) -> dict[str, Any]:
     import shutil
 
-    from bot.engine import ANALYSIS_VERSION
-    from bot.index import default_index_dir, open_or_build
+    from bot.index import default_index_dir, open_index
+    from bot.settings import Settings
 
-    shutil.rmtree(default_index_dir(data / "knowledge"), ignore_errors=True)  # a cold build
+    settings = Settings.from_env().but(data / "knowledge")
+    root = settings.knowledge_path()
+    shutil.rmtree(default_index_dir(root), ignore_errors=True)  # a cold build
     started = time.perf_counter()
-    loaded = open_or_build(data / "knowledge", ANALYSIS_VERSION, rebuild=True)
+    loaded = open_index(root, settings.index_dir, rebuild=True)
     took = time.perf_counter() - started
     assert loaded.directory is not None
     size = sum(f.stat().st_size for f in loaded.directory.iterdir())

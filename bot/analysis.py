@@ -4,7 +4,10 @@ Per token: Unicode/case folding, numbers normalised (1.500 = 1,500 = 1500), hyph
 and apostrophe forms indexed whole and by their parts (Hwasong-11, Kim Jong-un), stop
 words dropped, lemma (simplemma) then Snowball stem (PyStemmer, which also folds
 ä/ae), and for German the parts of compounds (Artilleriegranaten -> Artillerie, Granaten).
-Token analysis is cached because vocabulary is Zipf-distributed.
+Token analysis is cached because vocabulary is Zipf-distributed: up to CACHE_SIZE tokens
+(about 250 bytes each), emptied when full; before analysing a token, an analyzer looks
+it up in the saved analysis of the index being served (`consult`), so a question about
+a saved index is analysed without loading the lemma dictionaries.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
+from typing import Protocol
 
 import simplemma
 import Stemmer
@@ -103,6 +107,15 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
+CACHE_SIZE = 200_000  # tokens whose terms an analyzer keeps
+
+
+class Known(Protocol):
+    """Tokens analysed already (an index's table of every token it holds)."""
+
+    def get(self, token: str) -> tuple[str, ...] | None: ...
+
+
 class Analyzer:
     """Turns text into BM25 terms for one language."""
 
@@ -113,6 +126,18 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer(_STEMMER_NAMES[language])
         self._stops = stop_words(language)
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._known: Known | None = None
+
+    def consult(self, known: Known | None) -> None:
+        """Look tokens up in `known` before analysing them (what it says must be what
+        this analyzer would say: an index made by the same analysis, index.fingerprint)."""
+        self._known = known
+
+    def _keep(self, token: str, terms: tuple[str, ...]) -> None:
+        cache = self._cache
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[token] = terms
 
     def terms(self, text: str) -> list[str]:
         """All index terms of `text`, in order (a token may give several terms)."""
@@ -122,8 +147,7 @@ class Analyzer:
             got = cache.get(tok)
             if got is None:
                 got = self.token_terms(tok)
-                if len(cache) < 2_000_000:
-                    cache[tok] = got
+                self._keep(tok, got)
             out.extend(got)
         return out
 
@@ -137,9 +161,13 @@ class Analyzer:
 
     def token_terms(self, token: str) -> tuple[str, ...]:
         """Terms for one token: the whole form first, then parts of joined forms."""
-        cached = self._cache.get(token)  # filled by terms(), or from a saved index
+        cached = self._cache.get(token)  # filled by terms() and by what is known
         if cached is not None:
             return cached
+        known = self._known.get(token) if self._known is not None else None
+        if known is not None:
+            self._keep(token, known)
+            return known
         if token[0].isdigit() and token.replace(".", "").replace(",", "").isdigit():
             return (normalise_number(token),)
         if _JOINERS_RE.search(token):

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     _knowledge_arg(sources)
 
     check = sub.add_parser("check", help="validate the knowledge base (exit 1 on errors)")
+    check.add_argument("--index", action="store_true",
+                       help="also read the saved index in full and check every file against "
+                            "its manifest (sizes and sha256)")
     _knowledge_arg(check)
 
     ev = sub.add_parser("eval", help="measure retrieval and answer quality on a question set")
@@ -211,9 +214,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.engine import Engine
-    from bot.knowledge import default_knowledge, load
+    from bot.knowledge import load
+    from bot.settings import Settings
 
-    root = args.knowledge or default_knowledge()
+    settings = Settings.from_env().but(args.knowledge)
+    root = settings.knowledge_path()
     kb = load(root)
     for error in kb.errors:
         print(f"error: {error}")
@@ -224,7 +229,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     passages = sum(engine.passage_count(a.id) for a in kb.articles)
     print(f"{len(kb.files)} file(s), {len(kb.articles)} article(s), {passages} passage(s), "
           f"{len(kb.errors)} error(s)")
-    return 1 if kb.errors or not kb.articles else 0
+    damaged = _check_index(root, settings.index_dir) if args.index else False
+    return 1 if kb.errors or not kb.articles or damaged else 0
+
+
+def _check_index(root: Path, index_dir: Path | None) -> bool:
+    """Read the saved index of `root` in full against its manifest; True if it is damaged
+    (the next ask, chat or serve rebuilds it)."""
+    from bot.index import saved_index_dir, verify_index
+
+    directory = saved_index_dir(root, index_dir)
+    if directory is None:
+        print(f"index: none saved for {root} (newsbot index builds it)")
+        return False
+    problems = verify_index(directory)
+    for problem in problems:
+        print(f"error: {problem} — the index is rebuilt when it is next opened")
+    if not problems:
+        print(f"index: {directory} is intact (every file read and checked)")
+    return bool(problems)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -278,19 +301,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from bot.engine import ANALYSIS_VERSION
-    from bot.index import open_or_build
-    from bot.knowledge import default_knowledge
+    from bot.index import open_index
+    from bot.settings import Settings
 
-    root = args.knowledge or default_knowledge()
-    if not Path(root).exists():
+    settings = Settings.from_env().but(args.knowledge, args.index_dir)
+    root = settings.knowledge_path()
+    if not root.exists():
         raise NewsbotError(f"{root}: no such file or folder; pass --knowledge with articles")
-    index_dir = args.index_dir or (Path(os.environ["NEWSBOT_INDEX_DIR"])
-                                   if os.environ.get("NEWSBOT_INDEX_DIR") else None)
     started = time.perf_counter()
     with tqdm(unit=" passages", desc="indexing", disable=None, file=sys.stderr) as bar:
-        loaded = open_or_build(Path(root), ANALYSIS_VERSION, index_dir, bar.update,
-                               rebuild=args.rebuild)
+        loaded = open_index(root, settings.index_dir, bar.update, rebuild=args.rebuild)
     for error in loaded.errors:
         print(f"newsbot: skipped: {error}", file=sys.stderr)
     where = loaded.directory or "memory only (no writable folder)"
@@ -300,18 +320,20 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("newsbot: the index was not saved: no writable folder beside the knowledge or in "
               "the cache; pass --index-dir DIR or set NEWSBOT_INDEX_DIR", file=sys.stderr)
         return 1
-    return _index_semantic(args, loaded)
+    return _index_semantic(args, loaded, settings.semantic)
 
 
-def _index_semantic(args: argparse.Namespace, loaded: object) -> int:
-    """Embed the passages of a saved index for semantic ranking (`--semantic`)."""
+def _index_semantic(args: argparse.Namespace, loaded: object, wanted: bool) -> int:
+    """Embed the passages of a saved index for semantic ranking (`--semantic`; by default
+    when the extra is installed and NEWSBOT_SEMANTIC is not off)."""
     import time
 
     from bot import semantic
     from bot.index import Loaded
 
     assert isinstance(loaded, Loaded)
-    if args.semantic is False or (args.semantic is None and not semantic.available()):
+    if args.semantic is False or (args.semantic is None
+                                  and not (wanted and semantic.available())):
         return 0
     if not semantic.available():
         raise NewsbotError("--semantic needs the semantic extra: pip install 'newsbot[semantic]'")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import selection, semantic
+from bot.analysis import analyzer
 from bot.answering import Scored, score_hits
 from bot.collection import Collection
 from bot.confidence import COSINE_WEIGHT, confidence, rank_score
@@ -27,22 +27,24 @@ from bot.errors import KnowledgeError
 from bot.features import answer_features, margins, rank_features
 from bot.fusion import fuse_hits
 from bot.index import (
+    ANALYSIS_VERSION,
     PassageList,
     Store,
     build_segment,
     memory_store,
-    open_or_build,
-    seed_analyzers,
+    open_index,
 )
-from bot.knowledge import KnowledgeBase, default_knowledge, load
+from bot.knowledge import KnowledgeBase
 from bot.models import Answer, Article, FollowUp, Hit, Passage, Snippet, Source, Span
 from bot.query import QueryGroup, build_query
 from bot.question import Question, analyse
 from bot.retrieval import CANDIDATES, bm25_hits, bm25_scores
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ANALYSIS_VERSION = "1"
+__all__ = ["ANALYSIS_VERSION", "Engine"]
+
 JUDGED = 8  # candidates judged for "found" at most (the best-ranked first)
 FOLLOW_UP_BONUS = 2.0  # ranking points for a passage of the article a follow-up follows
 MAX_FOLLOWED = 200  # passages of a followed article read at most
@@ -61,6 +63,7 @@ class Engine:
         self.errors: list[KnowledgeError] = kb.errors
         self.index_dir: Path | None = None
         self.index_state = "memory"
+        self.settings = Settings(knowledge=path)
         self.semantic: semantic.Semantic | None = None  # the optional extra (bot/semantic.py)
         self._use(store if store is not None else memory_store(build_segment(kb.articles)))
         if store is None:
@@ -73,7 +76,8 @@ class Engine:
             Collection(language, PassageList(store, language), store.indexes[language], store)
             for language in sorted(store.indexes)
         ]
-        seed_analyzers(store)
+        for language, known in store.analyses.items():
+            analyzer(language).consult(known)  # its saved analysis of every token it holds
         files = store.manifest.get("files", {})
         digest = hashlib.sha256(str(store.manifest.get("fingerprint", "")).encode())
         for name in sorted(files):
@@ -83,30 +87,26 @@ class Engine:
     @classmethod
     def load(
         cls, path: str | Path | None = None, index_dir: str | Path | None = None,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int], None] | None = None, settings: Settings | None = None,
     ) -> Engine:
-        """Load the knowledge at `path` (default: NEWSBOT_KNOWLEDGE or the bundled articles).
+        """The engine over the knowledge at `path` (else the settings': bot/settings.py).
 
-        The saved index beside the knowledge (or `index_dir`, or $NEWSBOT_INDEX_DIR) is
-        used when it matches the knowledge, updated when articles were added, and
-        rebuilt otherwise; NEWSBOT_INDEX=off keeps everything in memory.
+        This is where every front end gets its engine (the composition root): the index
+        is opened with index.open_index — the saved one beside the knowledge (or in
+        `index_dir`) when it matches, updated when articles were added, rebuilt
+        otherwise, or one in memory — and the semantic extra attached when it is on.
         """
-        root = Path(path) if path is not None else default_knowledge()
-        if index_dir is None and os.environ.get("NEWSBOT_INDEX_DIR"):
-            index_dir = os.environ["NEWSBOT_INDEX_DIR"]
-        if not root.exists() or os.environ.get("NEWSBOT_INDEX", "").lower() in ("off", "0", "no"):
-            kb = load(root)
-            for error in kb.errors:
-                log.error("knowledge: %s", error)
-            return cls(kb, root)
-        loaded = open_or_build(root, ANALYSIS_VERSION,
-                               Path(index_dir) if index_dir is not None else None, progress)
+        settings = (settings or Settings.from_env()).but(path, index_dir)
+        root = settings.knowledge_path()
+        loaded = open_index(root, settings.index_dir, progress, saved=settings.saved_index)
         for error in loaded.errors:
             log.error("knowledge: %s", error)
         engine = cls(KnowledgeBase(errors=loaded.errors), root, loaded.store)
+        engine.settings = settings
         engine.index_dir = loaded.directory
         engine.index_state = loaded.how
-        engine.semantic = semantic.attach(loaded.store, loaded.directory)
+        if settings.semantic:
+            engine.semantic = semantic.attach(loaded.store, loaded.directory)
         return engine
 
     def reload(self) -> list[str]:
@@ -114,7 +114,7 @@ class Engine:
 
         Added articles are merged into the saved index; only other changes rebuild it.
         """
-        fresh = Engine.load(self.path, self.index_dir)
+        fresh = Engine.load(self.path, self.index_dir, settings=self.settings)
         if not fresh.article_count() and self.article_count():
             return [str(e) for e in fresh.errors] or ["no articles found; kept the old ones"]
         # (by file name: a saved index copied with its folder remembers the old paths)
@@ -128,6 +128,7 @@ class Engine:
             kb = KnowledgeBase(articles=[*fresh.articles(), *kept], errors=fresh.errors)
             merged = Engine(kb, self.path)
             merged.semantic, merged.index_dir = fresh.semantic, fresh.index_dir
+            merged.settings = fresh.settings
             fresh = merged
             log.warning("knowledge: kept the last good version of %d article(s) from "
                         "file(s) with errors", len(kept))
@@ -216,7 +217,7 @@ class Engine:
         docs: list[int] = []
         for article_id in article_ids:
             number = self.store.ids.get(article_id)
-            if number is None or self.store.article_languages[number] != collection.language:
+            if number is None or self.store.article_language(number) != collection.language:
                 continue
             first = self.store.first_doc(collection.language, number)
             if first is None:

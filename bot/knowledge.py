@@ -57,12 +57,11 @@ def bundled_knowledge() -> Path:
     return here.parent / "knowledge"
 
 
-def default_knowledge() -> Path:
-    """NEWSBOT_KNOWLEDGE if set, else ./knowledge if there is one (where `newsbot add`
-    writes), else the bundled articles."""
-    env = os.environ.get("NEWSBOT_KNOWLEDGE")
-    if env:
-        return Path(env)
+def default_knowledge(configured: Path | None) -> Path:
+    """The knowledge `configured` (bot/settings.py: NEWSBOT_KNOWLEDGE), else ./knowledge if
+    there is one (where `newsbot add` writes), else the bundled articles."""
+    if configured is not None:
+        return configured
     here = Path("knowledge")
     if here.is_dir():
         return here.resolve()

@@ -80,11 +80,6 @@ def _importable() -> bool:
     return True
 
 
-def switched_off() -> bool:
-    """Does NEWSBOT_SEMANTIC=off ask for BM25 alone?"""
-    return os.environ.get("NEWSBOT_SEMANTIC", "").lower() in ("off", "0", "no", "false")
-
-
 def _quiet_threads() -> None:
     """Keep the model's OpenMP threads from spinning against BLAS's (50x slower)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -387,8 +382,9 @@ def attach(
     None at most AUTO_LIMIT of them (loading the engine), False none (only what is
     saved and current is used). Without a saved index (NEWSBOT_INDEX=off, nothing
     writable) there is nowhere to keep vectors, and the engine answers with BM25.
+    (NEWSBOT_SEMANTIC=off is the engine's to heed: bot/settings.py.)
     """
-    if index_dir is None or (compute is not True and switched_off()):
+    if index_dir is None:
         return None
     if embedder is None:
         if not available():

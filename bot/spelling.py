@@ -7,11 +7,14 @@ of a million terms would take a tenth of a second): terms within one edit (terms
 to 7 letters) or two (longer) stand in for it, trusted less than the word as written
 (query.QueryGroup.trust). A word within one edit of a stop word ("iwst", "dre") is taken
 for that stop word. rapidfuzz computes the distances (Levenshtein, in C).
+
+A saved index's vocabulary gives those groups itself, read from its file
+(index.vocabulary: `spelled_like`); for any other vocabulary they are made once here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -31,10 +34,18 @@ class Speller:
 
     def __init__(self, vocabulary: Mapping[str, int]) -> None:
         self._size = len(vocabulary)
-        self._buckets: dict[tuple[str, int], list[str]] = {}
-        for term in vocabulary:
-            if term:
-                self._buckets.setdefault((term[0], len(term)), []).append(term)
+        grouped: Callable[[str, int], list[str]] | None = getattr(
+            vocabulary, "spelled_like", None)
+        if grouped is None:
+            buckets: dict[tuple[str, int], list[str]] = {}
+            for term in vocabulary:
+                if term:
+                    buckets.setdefault((term[0], len(term)), []).append(term)
+
+            def grouped(first: str, length: int) -> list[str]:
+                return buckets.get((first, length), [])
+
+        self._bucket = grouped
 
     def near(self, term: str) -> tuple[str, ...]:
         """Known terms within max_edits(term) of `term`, nearest first (ties: in the
@@ -43,7 +54,7 @@ class Speller:
             return ()
         edits = max_edits(term)
         choices = [t for n in range(len(term) - edits, len(term) + edits + 1)
-                   for t in self._buckets.get((term[0], n), ())]
+                   for t in self._bucket(term[0], n)]
         found = process.extract(term, choices, scorer=Levenshtein.distance,
                                 score_cutoff=edits, limit=MOST)
         return tuple(t for t, _, _ in sorted(found, key=lambda f: (f[1], f[2])))

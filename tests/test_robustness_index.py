@@ -21,6 +21,7 @@ import pytest
 from bot import compounds, passages
 from bot.analysis import analyzer
 from bot.index import layout, opening
+from bot.index import manifest as manifests
 
 VERSION = "robustness-test"
 
@@ -82,13 +83,13 @@ def test_a_paragraph_of_more_than_32767_passages_is_stored(
     """pass_part was int16: passage 32,768 of one paragraph overflowed the build."""
     monkeypatch.setattr(passages, "MAX_WORDS", 2)  # a passage a sentence: 33,000 of them
     write_article(folder, "lang", " ".join(f"Wind{n} weht." for n in range(33_000)))
-    built = opening.open_or_build(folder, VERSION)
+    built = opening.open_index(folder, version=VERSION)
     assert built.how == "built" and not built.errors
     number = built.store.passage_number("lang#1.33000")
     assert number is not None
     last = built.store.passage(number)
     assert last.id == "lang#1.33000" and last.text == "Wind32999 weht."
-    again = opening.open_or_build(folder, VERSION)
+    again = opening.open_index(folder, version=VERSION)
     assert again.how == "loaded" and again.store.passage(number) == last
 
 
@@ -111,12 +112,12 @@ MANIFEST_DAMAGE = {
 
 @pytest.mark.parametrize("damage", sorted(MANIFEST_DAMAGE))
 def test_a_manifest_of_the_wrong_shape_is_rebuilt(folder: Path, damage: str) -> None:
-    first = opening.open_or_build(folder, VERSION)
+    first = opening.open_index(folder, version=VERSION)
     path = first.directory / "manifest.json"
     manifest = json.loads(path.read_text("utf-8"))
     MANIFEST_DAMAGE[damage](manifest)
-    path.write_text(json.dumps(manifest), "utf-8")
-    again = opening.open_or_build(folder, VERSION)
+    path.write_text(manifests.dumps(manifest), "utf-8")  # with its checksum: the shape is wrong
+    again = opening.open_index(folder, version=VERSION)
     assert again.how == "built"
     assert texts(again) == texts(first)
 
@@ -132,17 +133,17 @@ def test_a_file_deleted_while_indexing_is_no_crash(
         return got
 
     monkeypatch.setattr(opening, "load_and_build", and_delete)
-    built = opening.open_or_build(folder, VERSION)
+    built = opening.open_index(folder, version=VERSION)
     assert "sturm" in texts(built)
     monkeypatch.undo()
-    again = opening.open_or_build(folder, VERSION)  # the file is gone: rebuilt without it
+    again = opening.open_index(folder, version=VERSION)  # the file is gone: rebuilt without it
     assert again.how == "built" and list(texts(again)) == ["sturm"]
 
 
 def test_a_file_that_vanishes_before_the_index_is_checked_is_no_crash(
     folder: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    opening.open_or_build(folder, VERSION)
+    opening.open_index(folder, version=VERSION)
     (folder / "hafen.yaml").write_text(
         (folder / "hafen.yaml").read_text("utf-8").replace("Rostock", "Wismar"), "utf-8")
     real = opening.scan_files
@@ -153,24 +154,24 @@ def test_a_file_that_vanishes_before_the_index_is_checked_is_no_crash(
         return got
 
     monkeypatch.setattr(opening, "scan_files", then_vanish)
-    again = opening.open_or_build(folder, VERSION)
+    again = opening.open_index(folder, version=VERSION)
     assert "sturm" in texts(again) and "Wismar" not in " ".join(texts(again).values())
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_seen(folder: Path) -> None:
-    first = opening.open_or_build(folder, VERSION)
+    first = opening.open_index(folder, version=VERSION)
     path = folder / "sturm.yaml"
     before = path.stat()
     path.write_text(path.read_text("utf-8").replace("120 Kilometern", "130 Kilometern"), "utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
-    again = opening.open_or_build(folder, VERSION)
+    again = opening.open_index(folder, version=VERSION)
     assert "130 Kilometern" in texts(again)["sturm"], again.how
     assert texts(first)["hafen"] == texts(again)["hafen"]
 
 
 def test_folders_of_killed_builds_are_cleaned_up(folder: Path) -> None:
-    first = opening.open_or_build(folder, VERSION)
+    first = opening.open_index(folder, version=VERSION)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     leftovers = {
@@ -188,7 +189,7 @@ def test_folders_of_killed_builds_are_cleaned_up(folder: Path) -> None:
         os.utime(tmp, (when, when))
     (folder / "sturm.yaml").write_text(
         (folder / "sturm.yaml").read_text("utf-8").replace("Küste", "Insel"), "utf-8")
-    again = opening.open_or_build(folder, VERSION)
+    again = opening.open_index(folder, version=VERSION)
     assert again.how == "built" and first.directory == again.directory
     left = sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
     assert left == [f"{layout.INDEX_DIRNAME}.tmp-live"]

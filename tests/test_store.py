@@ -13,7 +13,7 @@ from rank_bm25 import BM25Okapi
 
 from bot.analysis import analyzer
 from bot.engine import ANALYSIS_VERSION, Engine
-from bot.index import build, memory_store, opening
+from bot.index import build, files, memory_store, opening
 from bot.index import manifest as manifests
 from bot.knowledge import bundled_knowledge, load
 from bot.models import Article
@@ -69,7 +69,7 @@ def test_index_changes_when_analysis_changes(knowledge: Path) -> None:
     manifest = manifests.read_manifest(knowledge / ".newsbot-index")
     assert manifest is not None
     assert manifest["fingerprint"] == opening.analysis_fingerprint(ANALYSIS_VERSION)
-    got = opening.open_or_build(knowledge, ANALYSIS_VERSION + "-other")
+    got = opening.open_index(knowledge, version=ANALYSIS_VERSION + "-other")
     assert got.how == "built"
 
 
@@ -323,3 +323,69 @@ def test_segments_are_merged_past_the_limit_and_checked_for_damage(
     damaged = Engine.load(knowledge)
     assert damaged.index_state == "built"  # not served: rebuilt
     assert damaged.answer("Wo lief das Zebra?").found
+
+
+def test_opening_a_saved_index_reads_none_of_its_files(
+    knowledge: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Engine.load(knowledge)
+    hashed: list[str] = []
+    real = files.sha256_file
+    monkeypatch.setattr(files, "sha256_file", lambda p: hashed.append(p.name) or real(p))
+    assert Engine.load(knowledge).index_state == "loaded"
+    assert hashed == []  # sizes and stats only
+
+
+def test_a_copied_index_is_checked_once_then_opened_by_its_stats(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = _answers(Engine.load(knowledge, index_dir=tmp_path / "index"))
+    shutil.copytree(tmp_path / "index", tmp_path / "copy")  # new inodes, new times
+    hashed: list[str] = []
+    real = files.sha256_file
+    monkeypatch.setattr(files, "sha256_file", lambda p: hashed.append(p.name) or real(p))
+    copy = Engine.load(knowledge, index_dir=tmp_path / "copy")
+    assert copy.index_state == "loaded" and _answers(copy) == expected
+    assert "texts.bin" in hashed  # read in full, once
+    hashed.clear()
+    assert Engine.load(knowledge, index_dir=tmp_path / "copy").index_state == "loaded"
+    assert hashed == []  # its new stats were remembered
+
+
+def test_a_manifest_that_does_not_match_its_checksum_is_rebuilt(knowledge: Path) -> None:
+    Engine.load(knowledge)
+    path = knowledge / ".newsbot-index" / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest["passages"] += 1  # still of the right shape
+    path.write_text(json.dumps(manifest), "utf-8")
+    assert Engine.load(knowledge).index_state == "built"
+
+
+def test_check_index_reads_every_file(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    Engine.load(knowledge)
+    assert main(["check", "--index", "--knowledge", str(knowledge)]) == 0
+    assert "is intact" in capsys.readouterr().out
+    texts = knowledge / ".newsbot-index" / "texts.bin"
+    data = bytearray(texts.read_bytes())
+    data[3] ^= 0x01
+    texts.write_bytes(bytes(data))
+    assert main(["check", "--index", "--knowledge", str(knowledge)]) == 1
+    out = capsys.readouterr().out
+    assert "texts.bin: not what the manifest says" in out and "rebuilt" in out
+
+
+def test_a_question_is_analysed_from_the_saved_analysis(
+    knowledge: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Engine.load(knowledge)
+    engine = Engine.load(knowledge)
+    lang = analyzer("de")
+    lang._cache.clear()
+
+    def unused(word: str) -> str:
+        raise AssertionError(f"{word!r} lemmatised: the saved analysis was not used")
+
+    monkeypatch.setattr(lang, "lemma", unused)
+    assert engine.answer("Wie viele Soldaten?").found

@@ -74,10 +74,17 @@ class Chained:
 Blob = bytes | mmap.mmap | FileBytes | Chained
 
 
-def map_file(path: Path) -> Blob:
-    if hasattr(os, "pread"):
+def map_file(path: Path, pread: bool = True) -> Blob:
+    """The file's bytes: read by position (`pread`, for large texts read a little at a
+    time) or memory-mapped (for tables looked up often)."""
+    if pread and hasattr(os, "pread"):
         return FileBytes(path)
     with path.open("rb") as fh:
         if path.stat().st_size == 0:
             return b""
         return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def whole(blob: Blob) -> bytes:
+    """All the bytes of `blob` (for merging: read in full)."""
+    return blob if isinstance(blob, bytes) else bytes(blob[0:len(blob)])

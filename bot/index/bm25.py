@@ -13,7 +13,7 @@ document frequency the group's largest.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ class BM25Index:
 
     def __init__(
         self,
-        vocab: dict[str, int],
+        vocab: MutableMapping[str, int],
         offsets: npt.NDArray[np.int64],
         doc_ids: npt.NDArray[np.int32],
         tfs: npt.NDArray[Any],
@@ -37,7 +37,7 @@ class BM25Index:
         b: float = 0.75,
         epsilon: float = 0.25,
     ) -> None:
-        self.vocab = vocab
+        self.vocab = vocab  # term -> term number (a dict, or index.vocabulary's saved one)
         self.offsets = offsets
         self.doc_ids = doc_ids
         self.tfs = tfs
@@ -114,7 +114,7 @@ class BM25Index:
 
     @classmethod
     def from_arrays(
-        cls, vocab: dict[str, int], term_ids: IntArray, doc_of: IntArray,
+        cls, vocab: MutableMapping[str, int], term_ids: IntArray, doc_of: IntArray,
         doc_len: npt.NDArray[np.float32], k1: float = 1.5, b: float = 0.75,
         epsilon: float = 0.25,
     ) -> BM25Index:

@@ -1,129 +1,81 @@
-"""Arrays <-> files: a segment's arrays written into an index folder (atomically, with
-the size and sha256 of every file in its manifest), and a folder memory-mapped back."""
+"""Folders <-> files: a Folder written into an index folder (atomically, with the size,
+sha256 and stat of every file in its manifest), and an index folder memory-mapped back.
+
+Whether a saved folder is intact is told at open without reading it: every file must
+have its size, and the mtime, ctime and inode it had when written (`stats`). The build
+sets each file's mtime to a second before the build began, so any later write, even
+within the file system's clock tick, gives another mtime; a copy gets another inode.
+Only a file whose stat differs is read and its sha256 compared (and, if it matches, its
+new stat remembered); `full_check` reads them all (`newsbot check --index`).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from bot.index import manifest as manifests
 from bot.index.blobs import Blob, Chained, FileBytes, map_file
-from bot.index.layout import FORMAT, OWNER_FILE, SEGMENT_DIR, STALE_SECONDS
-from bot.index.segment import Segment, max_tf
-from bot.index.store import Store
+from bot.index.folder import Folder
+from bot.index.layout import (
+    ARTICLES,
+    FORMAT,
+    GITIGNORE,
+    MANIFEST,
+    OWNER_FILE,
+    SEGMENT_DIR,
+    STALE_SECONDS,
+    TEXTS,
+    Core,
+    PostingArrays,
+    array_file,
+    spell_files,
+    table_files,
+)
+from bot.index.strings import TableArrays
+from bot.index.vocabulary import SpellArrays
 
 log = logging.getLogger(__name__)
 
-
-def segment_arrays(seg: Segment) -> tuple[dict[str, Any], bytes, bytes, list[str]]:
-    """The store's arrays (numpy or text) for a segment, with its texts and articles."""
-    sections: dict[str, int] = {}
-    para_section = np.asarray(
-        [-1 if s is None else sections.setdefault(s, len(sections)) for s in seg.para_section],
-        dtype=np.int32)
-    para_off = np.zeros(len(seg.para_text) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in seg.para_text], out=para_off[1:])
-    lines = [json.dumps(m, ensure_ascii=False).encode("utf-8") + b"\n" for m in seg.articles]
-    art_off = np.zeros(len(lines) + 1, dtype=np.int64)
-    np.cumsum([len(line) for line in lines], out=art_off[1:])
-    arrays: dict[str, Any] = {
-        "paragraphs": para_off,
-        "para_section": para_section,
-        "article_ids": "\n".join(m["id"] for m in seg.articles),
-        "article_languages": "\n".join(m["language"] for m in seg.articles),
-        "articles": art_off,
-        "art_para": np.asarray(seg.art_para, dtype=np.int64),
-        "art_pass": np.asarray(seg.art_pass, dtype=np.int64),
-        "pass_para": np.asarray(seg.pass_para, dtype=np.int32),
-        "pass_start": np.asarray(seg.pass_start, dtype=np.int32),
-        "pass_end": np.asarray(seg.pass_end, dtype=np.int32),
-        "pass_part": np.asarray(seg.pass_part, dtype=np.int32),  # int16 overflowed
-        "pass_art": np.asarray(seg.pass_art, dtype=np.int32),
-        "sent_off": np.asarray(seg.sent_off, dtype=np.int64),
-        "sents": np.asarray(seg.sents, dtype=np.int32).reshape(-1, 2),
-    }
-    for language, p in seg.postings.items():
-        arrays[f"{language}.vocab"] = "\n".join(p.vocab)
-        arrays[f"{language}.offsets"] = p.offsets
-        arrays[f"{language}.docs"] = p.docs
-        arrays[f"{language}.tfs"] = p.tfs
-        arrays[f"{language}.doclen"] = p.doc_len
-        arrays[f"{language}.passages"] = p.passages
-        arrays[f"{language}.maxtf"] = max_tf(p)
-        arrays[f"{language}.tokens"] = "\n".join(
-            f"{tok}\t{' '.join(terms)}" for tok, terms in p.tokens.items())
-    return arrays, b"".join(seg.para_text), b"".join(lines), list(sections)
+Stat = list[int]  # mtime_ns, ctime_ns, inode
 
 
-def memory_store(seg: Segment, manifest: dict[str, Any] | None = None) -> Store:
-    """A store over a segment held in memory (no files)."""
-    arrays, texts, articles, sections = segment_arrays(seg)
-    info = dict(manifest or {})
-    info.update(languages=sorted(seg.postings), sections=sections)
-    return Store(arrays, texts, articles, info)
-
-
-def _file_name(key: str, value: Any) -> str:
-    return f"{key}.txt" if isinstance(value, str) else f"{key}.npy"
-
-
-def save(seg: Segment, directory: Path, manifest: dict[str, Any]) -> None:
-    """Write the segment's store into `directory` atomically (a new folder renamed in)."""
-    arrays, texts, articles, sections = segment_arrays(seg)
-    write(directory, arrays, [texts], [articles], sections, manifest)
-
-
-def write(
-    directory: Path, arrays: dict[str, Any], texts: Sequence[Blob],
-    articles: Sequence[Blob], sections: list[str], manifest: dict[str, Any],
-) -> None:
-    """Write a store's files and manifest into a new folder, then rename it into place."""
+def write(directory: Path, folder: Folder, manifest: dict[str, Any]) -> dict[str, Stat]:
+    """Write `folder` and its manifest into a new folder, then rename it into place; the
+    stat of each file written (see the module's docstring)."""
     directory.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_folders(directory)
     tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
+    before = (time.time_ns() // 1_000_000_000 - 1) * 1_000_000_000
     try:
         (tmp / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
         files: dict[str, list[Any]] = {}
-
-        def put(name: str, blobs: Sequence[Blob]) -> None:
-            digest = hashlib.sha256()
-            size = 0
+        for name, emit in _contents(folder):
             with (tmp / name).open("wb") as fh:
-                for blob in blobs:
-                    for chunk in blob.chunks() if isinstance(blob, FileBytes | Chained) else [blob]:
-                        fh.write(chunk)
-                        digest.update(chunk)
-                        size += len(chunk)
-            files[name] = [size, digest.hexdigest()]
-
-        put("texts.bin", texts)
-        put("articles.jsonl", articles)
-        for key, value in arrays.items():
-            name = _file_name(key, value)
-            if isinstance(value, str):
-                put(name, [value.encode("utf-8")])
-            else:
-                path = tmp / name
-                np.save(path, np.ascontiguousarray(value), allow_pickle=False)
-                files[name] = [path.stat().st_size, sha256_file(path)]
+                out = _Hashing(fh)
+                emit(out)
+            files[name] = [out.size, out.digest.hexdigest()]
+        stats = {}
+        for name in files:
+            path = tmp / name
+            os.utime(path, ns=(before, before))
+            stats[name] = stat_of(path)
         info = dict(manifest)
-        info.update(format=FORMAT,
-                    languages=sorted(k.partition(".")[0] for k in arrays if k.endswith(".docs")),
-                    sections=sections, arrays=files, passages=len(arrays["pass_para"]),
-                    articles=len(arrays["articles"]) - 1)
-        (tmp / ".gitignore").write_text("*\n", encoding="utf-8")  # never commit an index
-        (tmp / "manifest.json").write_text(json.dumps(info, ensure_ascii=False, indent=1),
-                                           encoding="utf-8")
+        info.update(format=FORMAT, languages=folder.languages, sections=folder.sections,
+                    arrays=files, stats=stats, passages=folder.n_passages,
+                    articles=folder.n_articles)
+        (tmp / GITIGNORE).write_text("*\n", encoding="utf-8")  # never commit an index
+        (tmp / MANIFEST).write_text(manifests.dumps(info), encoding="utf-8")
         (tmp / OWNER_FILE).unlink()
         old = directory.with_name(directory.name + ".old")
         if directory.exists():
@@ -134,6 +86,160 @@ def write(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return stats
+
+
+Emit = Callable[["_Hashing"], None]
+
+
+def _contents(folder: Folder) -> Iterator[tuple[str, Emit]]:
+    """Each file of `folder` (layout.py) and what writes it."""
+    yield TEXTS, _blob(folder.texts)
+    yield ARTICLES, _blob(folder.metadata)
+    for f in fields(Core):
+        yield array_file(f.name), _npy(_field(folder.core, f.name))
+    for language, postings in folder.postings.items():
+        for f in fields(PostingArrays):
+            yield array_file(f.name, language), _npy(_field(postings, f.name))
+    for name, table in folder.tables.items():
+        text, *arrays = table_files(name)
+        yield text, _blob(table.lines)
+        parts: list[np.ndarray[Any, Any]] = [table.starts, table.buckets, table.slots]
+        for file, array in zip(arrays, parts, strict=True):
+            yield file, _npy(array)
+    for language, spell in folder.spell.items():
+        text, *arrays = spell_files(language)
+        yield text, _blob(spell.lines)
+        for file, array in zip(arrays, [spell.keys, spell.starts], strict=True):
+            yield file, _npy(array)
+
+
+def _field(arrays: object, name: str) -> np.ndarray[Any, Any]:
+    value: np.ndarray[Any, Any] = getattr(arrays, name)
+    return value
+
+
+class _Hashing:
+    """A file being written, its sha256 and size worked out on the way (no second read)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | memoryview) -> int:
+        self._fh.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+        return len(data)
+
+
+def _blob(blob: Blob) -> Emit:
+    def emit(out: _Hashing) -> None:
+        if isinstance(blob, FileBytes | Chained):
+            for chunk in blob.chunks():
+                out.write(chunk)
+        elif isinstance(blob, bytes):
+            out.write(blob)
+        else:
+            for start in range(0, len(blob), 1 << 22):
+                out.write(blob[start:start + (1 << 22)])
+    return emit
+
+
+def _npy(array: np.ndarray[Any, Any]) -> Emit:
+    def emit(out: _Hashing) -> None:
+        np.lib.format.write_array(out, np.ascontiguousarray(array), allow_pickle=False)
+    return emit
+
+
+def stat_of(path: Path) -> Stat:
+    st = path.stat()
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def open_folder(directory: Path, manifest: dict[str, Any]) -> Folder:
+    """The folder at `directory`, memory-mapped (its files are not read)."""
+    def array(name: str) -> Any:  # a plain array over the mapping: cheaper to index
+        return np.asarray(np.load(directory / name, mmap_mode="r", allow_pickle=False))
+
+    def table(name: str) -> TableArrays:
+        text, starts, buckets, slots = table_files(name)
+        return TableArrays(map_file(directory / text, pread=False), array(starts),
+                           array(buckets), array(slots))
+
+    languages: list[str] = manifest["languages"]
+    core = Core(**{f.name: array(array_file(f.name)) for f in fields(Core)})
+    postings = {lang: PostingArrays(**{f.name: array(array_file(f.name, lang))
+                                       for f in fields(PostingArrays)})
+                for lang in languages}
+    names = [n for n in manifest["arrays"] if n.endswith(".txt")]
+    tables = {n[:-4]: table(n[:-4]) for n in names if not n.endswith(".spell.txt")}
+    spell = {}
+    for lang in languages:
+        text, *arrays = spell_files(lang)
+        keys, starts = (array(a) for a in arrays)
+        spell[lang] = SpellArrays(map_file(directory / text, pread=False), keys, starts)
+    return Folder(core, map_file(directory / TEXTS), map_file(directory / ARTICLES),
+                  languages, manifest["sections"], postings, tables, spell, manifest)
+
+
+def files_of(directory: Path, manifest: dict[str, Any]) -> dict[str, list[Any]]:
+    """Every file an index folder's manifest lists, with its segments' files and
+    manifests (as `segment-N/name`): name -> [size, sha256], None for a segment manifest's
+    sha256 when it cannot be read."""
+    out = dict(manifest["arrays"])
+    for entry in manifest.get("segments", []):
+        inner = manifests.read_manifest(directory / entry["dir"], top=False)
+        raw = (directory / entry["dir"] / MANIFEST)
+        try:
+            size = raw.stat().st_size
+        except OSError:
+            size = -1
+        out[f"{entry['dir']}/{MANIFEST}"] = [size, entry["sha256"]]
+        for name, value in (inner or {}).get("arrays", {}).items():
+            out[f"{entry['dir']}/{name}"] = value
+    return out
+
+
+def check(directory: Path, manifest: dict[str, Any]) -> dict[str, Stat] | None:
+    """Whether the folder (and its segments) still holds what its manifest says: None
+    when a file is missing, of another size, or another content; else the new stat of
+    each file whose stat changed but whose content is the same (to be remembered)."""
+    recorded: dict[str, Stat] = manifest.get("stats", {})
+    changed: dict[str, Stat] = {}
+    try:
+        listed = files_of(directory, manifest)
+    except (OSError, KeyError, TypeError):
+        return None
+    for name, (size, digest) in listed.items():
+        path = directory / name
+        try:
+            now = stat_of(path)
+            if path.stat().st_size != size:
+                return None
+        except OSError:
+            return None
+        if now == recorded.get(name):
+            continue
+        if sha256_file(path) != digest:
+            return None
+        changed[name] = now
+    return changed
+
+
+def full_check(directory: Path, manifest: dict[str, Any]) -> list[str]:
+    """The files of the folder (and its segments) whose size or sha256 is not the one
+    in the manifest: every file is read."""
+    bad = []
+    for name, (size, digest) in files_of(directory, manifest).items():
+        path = directory / name
+        try:
+            if path.stat().st_size != size or sha256_file(path) != digest:
+                bad.append(name)
+        except OSError:
+            bad.append(name)
+    return bad
 
 
 def remove_stale_folders(directory: Path) -> None:
@@ -176,47 +282,3 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-
-
-def verify(directory: Path, manifest: dict[str, Any], checksums: bool = True) -> bool:
-    """Do the files match the manifest (sizes, and sha256 when `checksums`)?"""
-    files = manifest.get("arrays")
-    if not isinstance(files, dict):
-        return False
-    for name, (size, digest) in files.items():
-        path = directory / name
-        try:
-            if path.stat().st_size != size:
-                return False
-        except OSError:
-            return False
-        if checksums and sha256_file(path) != digest:
-            return False
-    for entry in manifest.get("segments", []):
-        folder = directory / str(entry.get("dir", ""))
-        try:
-            raw = (folder / "manifest.json").read_bytes()
-            inner = json.loads(raw)
-        except (OSError, ValueError, RecursionError):
-            return False
-        if (hashlib.sha256(raw).hexdigest() != entry.get("sha256")
-                or not manifests.valid(inner, FORMAT, top=False)
-                or not verify(folder, inner, checksums)):
-            return False
-    return True
-
-
-
-
-def open_folder(directory: Path, manifest: dict[str, Any]) -> Store:
-    arrays: dict[str, Any] = {}
-    for name in manifest["arrays"]:
-        key, _, ext = name.rpartition(".")
-        if ext == "npy":  # a plain array over the mapping: cheaper to index than np.memmap
-            arrays[key] = np.asarray(np.load(directory / name, mmap_mode="r", allow_pickle=False))
-        elif ext == "txt":
-            arrays[key] = (directory / name).read_text(encoding="utf-8")
-    return Store(arrays, map_file(directory / "texts.bin"), map_file(directory / "articles.jsonl"),
-                 manifest)

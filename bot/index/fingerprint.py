@@ -8,6 +8,10 @@ from importlib import metadata, resources
 
 from bot.index.layout import FORMAT
 
+# Raised when the analysis changes in a way the fingerprint cannot see: every saved index
+# is rebuilt.
+ANALYSIS_VERSION = "1"
+
 
 def analysis_fingerprint(version: str) -> str:
     """Hash of everything that decides the terms: code, data files, library versions."""

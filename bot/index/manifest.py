@@ -2,9 +2,9 @@
 it remembers of each knowledge file and of the knowledge errors.
 
 A manifest is JSON that anything can have written: one with the right format number and
-fingerprint but, say, `"files": []` made `ask` fail with a TypeError (issue 12). `valid`
-checks every field the store reads; a manifest that fails is treated as missing, and the
-index is rebuilt.
+fingerprint but, say, `"files": []` made `ask` fail with a TypeError (issue 12). It holds
+its own checksum (the sha256 of the rest), and `valid` checks every field the store
+reads; a manifest that fails either is treated as missing, and the index is rebuilt.
 
 `file_info` fingerprints a knowledge file without raising: a file that vanished or cannot
 be read (chmod 000) gets an entry that never matches the next look, so that a later
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import KnowledgeError
-from bot.index.layout import CORE_ARRAYS, FORMAT, LANGUAGE_ARRAYS, SEGMENT_DIR
+from bot.index.layout import FORMAT, MANIFEST, SEGMENT_DIR, folder_files
 
 _FILE_KEYS = {"size": int, "mtime": int, "sha256": str, "lines": int}
 _ERROR_KEYS = {"path": str, "problem": str, "fix": str}
@@ -41,9 +41,12 @@ def valid(info: Any, fmt: int, top: bool = True) -> bool:
     arrays = info.get("arrays")
     if not isinstance(arrays, dict) or not all(_array_entry(k, v) for k, v in arrays.items()):
         return False
-    wanted = [*CORE_ARRAYS, *(f"{lang}.{name}" for lang in list(languages or [])
-                              for name in LANGUAGE_ARRAYS)]
-    if any(name not in arrays for name in wanted):
+    if any(name not in arrays for name in folder_files(list(languages or []))):
+        return False
+    stats = info.get("stats", {})
+    if not isinstance(stats, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and len(v) == 3 and all(map(_count, v))
+            for k, v in stats.items()):
         return False
     if not top:
         return "segments" not in info
@@ -120,21 +123,38 @@ def _segment_entry(entry: Any) -> bool:
             and isinstance(entry.get("sha256"), str) and _count(entry.get("passages", 0)))
 
 
+def dumps(info: dict[str, Any]) -> str:
+    """The manifest's JSON, with its checksum."""
+    body = {k: v for k, v in info.items() if k != "checksum"}
+    return json.dumps({**body, "checksum": _checksum(body)}, ensure_ascii=False, indent=1)
+
+
+def _checksum(body: dict[str, Any]) -> str:
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def read_manifest(directory: Path, top: bool = True) -> dict[str, Any] | None:
     """The manifest of an index folder (`top`) or of a segment folder, None when it is
-    missing, not JSON, or not of the shape this version writes."""
+    missing, not JSON, not what its checksum says, or not of the shape this version
+    writes."""
     try:
-        info: dict[str, Any] = json.loads((directory / "manifest.json").read_text("utf-8"))
+        info: Any = json.loads((directory / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
-    return info if valid(info, FORMAT, top) else None
+    if not isinstance(info, dict) or not isinstance(info.get("checksum"), str):
+        return None
+    body = {k: v for k, v in info.items() if k != "checksum"}
+    if _checksum(body) != info["checksum"]:
+        return None
+    return body if valid(body, FORMAT, top) else None
 
 
 def replace_manifest(directory: Path, manifest: dict[str, Any]) -> None:
     """Write `manifest` as the folder's manifest.json in one step."""
-    tmp = directory / "manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, directory / "manifest.json")
+    tmp = directory / (MANIFEST + ".tmp")
+    tmp.write_text(dumps(manifest), encoding="utf-8")
+    os.replace(tmp, directory / MANIFEST)
 
 
 def errors_to_json(errors: Iterable[KnowledgeError]) -> list[dict[str, Any]]:

@@ -1,8 +1,11 @@
 """Open or build: the saved index of some knowledge, loaded when it matches, appended to
 when articles were added (in a segment folder of their own, or merged), else built.
 
-With no index folder given, the index sits beside the knowledge, or in the user's cache
-folder when the knowledge folder is read-only, or only in memory when neither is writable.
+`open_index` is the one way in, for the engine, the CLI and the benchmarks alike. With
+no index folder given, the index sits beside the knowledge, or in the user's cache
+folder when the knowledge folder is read-only, or only in memory when neither is
+writable (or when asked: `saved=False`, NEWSBOT_INDEX=off). Opening a saved index reads
+its manifest and stats its files (files.check); nothing of its size is read or rebuilt.
 """
 
 from __future__ import annotations
@@ -14,21 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import analyzer
+from bot.analysis import LANGUAGES, analyzer
 from bot.errors import KnowledgeError, shown
 from bot.index import manifest as manifests
 from bot.index.build import Progress, build_segment, collector_paused, load_and_build
-from bot.index.files import (
-    memory_store,
-    save,
-    segment_arrays,
-    sha256_file,
-    verify,
-    write,
-)
-from bot.index.fingerprint import analysis_fingerprint
-from bot.index.joining import appended, open_store
-from bot.index.layout import INDEX_DIRNAME
+from bot.index.files import check, full_check, open_folder, sha256_file, stat_of, write
+from bot.index.fingerprint import ANALYSIS_VERSION, analysis_fingerprint
+from bot.index.folder import folder_of
+from bot.index.joining import merged
+from bot.index.layout import INDEX_DIRNAME, MANIFEST, TOKENS, language_table, table_files
 from bot.index.manifest import (
     errors_from_json,
     errors_to_json,
@@ -38,7 +35,8 @@ from bot.index.manifest import (
 )
 from bot.index.segment import Segment
 from bot.index.store import Store
-from bot.knowledge import load_jsonl, load_yaml, scan_files
+from bot.index.strings import Analyses, StringTable
+from bot.knowledge import KnowledgeBase, load, load_jsonl, load_yaml, scan_files
 from bot.models import Article
 
 log = logging.getLogger(__name__)
@@ -82,6 +80,7 @@ def _writable(directory: Path) -> bool:
     probe = directory if directory.exists() else directory.parent
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
+
     def ok(path: Path) -> bool:
         # root may write anywhere; a folder without write bits is still not ours to fill
         return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
@@ -89,27 +88,62 @@ def _writable(directory: Path) -> bool:
     return ok(probe) and (not directory.exists() or ok(directory))
 
 
-
-
-
-
-def open_or_build(
-    root: Path, version: str, index_dir: Path | None = None, progress: Progress | None = None,
-    rebuild: bool = False,
+def open_index(
+    root: Path, index_dir: Path | None = None, progress: Progress | None = None,
+    rebuild: bool = False, saved: bool = True, version: str = ANALYSIS_VERSION,
 ) -> Loaded:
-    """The index of the knowledge at `root`: loaded if it matches, else updated or built.
-
-    With no `index_dir`, the index sits beside the knowledge, or in the user's cache
-    folder when the knowledge folder is read-only, or only in memory when neither is
-    writable.
-    """
+    """The index of the knowledge at `root`: loaded if it matches, else updated or built
+    (in memory only, without `saved`)."""
     fingerprint = analysis_fingerprint(version)
-    candidates = [index_dir] if index_dir is not None else [
-        default_index_dir(root), cache_index_dir(root)]
+    if not root.exists():
+        kb = load(root)  # which says that it is missing
+        return Loaded(memory_store(build_segment([])), kb.errors, "memory", None)
     files, folder_errors = scan_files(root)
-    got = _open_or_build(root, fingerprint, candidates, files, progress, rebuild)
+    if saved:
+        candidates = [index_dir] if index_dir is not None else [
+            default_index_dir(root), cache_index_dir(root)]
+        got = _open_or_build(root, fingerprint, candidates, files, progress, rebuild)
+    else:
+        kb, seg, manifest = _build(root, fingerprint, files, progress, [])
+        got = Loaded(memory_store(seg, manifest), kb.errors, "memory", None)
     got.errors[:0] = folder_errors  # looked at anew each time, never saved
     return got
+
+
+def _build(
+    root: Path, fingerprint: str, files: list[Path], progress: Progress | None,
+    old: list[Path],
+) -> tuple[KnowledgeBase, Segment, dict[str, Any]]:
+    """The articles of `files`, built (reusing the analysis of an `old` index), and the
+    manifest of what they were built from."""
+    # the files as they are before they are read: one changed meanwhile differs next time
+    infos = {_rel(root, f): file_info(f) for f in files}
+    with collector_paused():
+        _consult_old_analysis(old, fingerprint)
+        kb, seg = load_and_build(root, progress, files=files)
+    manifest = {
+        "fingerprint": fingerprint, "knowledge": str(root), "files": infos,
+        "errors": errors_to_json(kb.errors),
+    }
+    return kb, seg, manifest
+
+
+def memory_store(seg: Segment, manifest: dict[str, Any] | None = None) -> Store:
+    """A store over a segment held in memory (no files)."""
+    folder = folder_of(seg)
+    return Store([folder], {**(manifest or {}), "languages": folder.languages,
+                            "sections": folder.sections})
+
+
+def open_store(directory: Path, manifest: dict[str, Any]) -> Store:
+    """The saved index at `directory` (checked: files.check) with its segments."""
+    folders = [open_folder(directory, manifest)]
+    for entry in manifest.get("segments", []):
+        inner = read_manifest(directory / entry["dir"], top=False)
+        if inner is None:
+            raise OSError(f"segment {directory / entry['dir']} has no manifest")
+        folders.append(open_folder(directory / entry["dir"], inner))
+    return Store(folders, manifest)
 
 
 def _open_or_build(
@@ -125,19 +159,10 @@ def _open_or_build(
         if manifest is not None or _writable(directory):
             break
     target = next((d for d in candidates if _writable(d)), None)
-    # the files as they are before they are read: one changed meanwhile differs next time
-    infos = {_rel(root, f): file_info(f) for f in files}
-    with collector_paused():
-        for directory in candidates if not rebuild else []:
-            _reuse_analysis(directory, fingerprint)
-        kb, seg = load_and_build(root, progress, files=files)
-    manifest = {
-        "fingerprint": fingerprint, "knowledge": str(root), "files": infos,
-        "errors": errors_to_json(kb.errors),
-    }
+    kb, seg, manifest = _build(root, fingerprint, files, progress, [] if rebuild else candidates)
     if target is not None:
         try:
-            save(seg, target, manifest)
+            write(target, folder_of(seg), manifest)
             saved = read_manifest(target)
             if saved is not None:
                 return Loaded(open_store(target, saved), kb.errors, "built", target)
@@ -186,18 +211,20 @@ def _reuse(
         changed[name] = fresh
     added = sorted(set(current) - set(known))
     added_infos = {n: file_info(current[n]) for n in added}
-    if not verify(directory, manifest):
+    restated = check(directory, manifest)
+    if restated is None:
         log.warning("index: %s does not match its manifest; rebuilding", directory)
         return None
     grown = [n for n in changed if changed[n]["size"] != known[n]["size"]]
-    if not added and not grown:
-        if changed:  # only times differ: remember the new ones
-            manifest = dict(manifest)
-            manifest["files"] = {**known, **changed}
+    if changed or restated:  # same contents, other times: remember the new ones
+        manifest = {**manifest, "files": {**known, **changed},
+                    "stats": {**manifest.get("stats", {}), **restated}}
+        if not added and not grown:
             try:
                 replace_manifest(directory, manifest)
             except OSError:
                 pass
+    if not added and not grown:
         return Loaded(open_store(directory, manifest), errors_from_json(manifest["errors"]),
                       "loaded", directory)
     store = open_store(directory, manifest)
@@ -215,21 +242,17 @@ def _reuse(
                           directory)
         except OSError as err:
             log.info("index: cannot add a segment to %s (%s); merging", directory, err)
-    arrays, sections = appended(store, seg)
-    _new, texts, lines, _sections = segment_arrays(seg)
+    folder = merged(store, seg)
     if _writable(directory):
         try:
-            write(directory, arrays, [store._texts, texts], [store._articles_blob, lines],
-                  sections, info)
+            write(directory, folder, info)
             saved = read_manifest(directory)
             if saved is not None:
                 return Loaded(open_store(directory, saved), all_errors, "appended", directory)
         except OSError:
             pass
-    info.update(languages=sorted(k.partition(".")[0] for k in arrays if k.endswith(".docs")),
-                sections=sections)
-    return Loaded(Store(arrays, bytes(store._texts[:]) + texts,
-                        bytes(store._articles_blob[:]) + lines, info),
+    return Loaded(Store([folder], {**info, "languages": folder.languages,
+                                   "sections": folder.sections}),
                   all_errors, "memory", None)
 
 
@@ -248,17 +271,16 @@ def _add_segment(
     manifest (replaced in one step: a crash in between leaves the old index as it was)."""
     segments = list(manifest.get("segments", []))
     name = f"segment-{len(segments) + 1}"
-    arrays, texts, lines, sections = segment_arrays(seg)
-    write(directory / name, arrays, [texts], [lines], sections,
-          {"fingerprint": manifest["fingerprint"]})
-    raw = (directory / name / "manifest.json").read_bytes()
+    stats = write(directory / name, folder_of(seg), {"fingerprint": manifest["fingerprint"]})
+    raw = (directory / name / MANIFEST).read_bytes()
     segments.append({"dir": name, "sha256": hashlib.sha256(raw).hexdigest(),
                      "passages": len(seg.pass_para)})
-    top = {**manifest, **info, "segments": segments}
+    known = {f"{name}/{file}": stat for file, stat in stats.items()}
+    known[f"{name}/{MANIFEST}"] = stat_of(directory / name / MANIFEST)
+    top = {**manifest, **info, "segments": segments,
+           "stats": {**manifest.get("stats", {}), **known}}
     replace_manifest(directory, top)
     return open_store(directory, top)
-
-
 
 
 def _new_articles(
@@ -266,7 +288,7 @@ def _new_articles(
     known: dict[str, dict[str, Any]], store: Store,
 ) -> tuple[list[Article], list[KnowledgeError]]:
     """Articles of added files and of lines appended to JSON Lines files."""
-    seen = set(store.ids)
+    seen: set[str] = set()
     articles: list[Article] = []
     errors: list[KnowledgeError] = []
     loaded: list[tuple[Path, list[tuple[Article | KnowledgeError, int | None]]]] = []
@@ -291,7 +313,7 @@ def _new_articles(
         for item, line in items:
             if isinstance(item, KnowledgeError):
                 errors.append(item)
-            elif item.id in seen:
+            elif item.id in seen or item.id in store.ids:
                 errors.append(KnowledgeError(
                     str(path), f"duplicate article id {shown(item.id)}",
                     "give each article its own id", line))
@@ -301,35 +323,43 @@ def _new_articles(
     return articles, errors
 
 
-def _reuse_analysis(directory: Path, fingerprint: str) -> None:
-    """Before a rebuild: seed the analyzers with the old index's token analysis, when it
-    was made by the same analysis (the distinct tokens are then not analysed again)."""
-    manifest = read_manifest(directory)
-    if manifest is None or manifest.get("fingerprint") != fingerprint:
-        return
-    for language in manifest.get("languages", []):
-        name = f"{language}.tokens.txt"
-        size, digest = manifest["arrays"].get(name, (None, None))
-        path = directory / name
-        try:
-            if path.stat().st_size != size or sha256_file(path) != digest:
-                continue
-            text = path.read_text(encoding="utf-8")
-        except OSError:
+def _consult_old_analysis(candidates: list[Path], fingerprint: str) -> None:
+    """Before a rebuild: have the analyzers look tokens up in an old index's analysis
+    when the same analysis made it and its tables are intact (checked in full), so the
+    distinct tokens are not analysed again; in no other table (one they consulted may be
+    the damaged one, whose mapping would fault when read)."""
+    for language in LANGUAGES:
+        analyzer(language).consult(None)
+    for directory in candidates:
+        manifest = read_manifest(directory)
+        if manifest is None or manifest.get("fingerprint") != fingerprint:
             continue
-        _seed(analyzer(language)._cache, text)
+        for language in manifest["languages"]:
+            name = language_table(language, TOKENS)
+            names = table_files(name)
+            try:
+                if any(sha256_file(directory / n) != manifest["arrays"][n][1] for n in names):
+                    continue
+                table = open_folder(directory, manifest).tables[name]
+            except (OSError, KeyError, ValueError):
+                continue
+            analyzer(language).consult(Analyses([StringTable.of(table, keyed=True)]))
+        return
 
 
-def seed_analyzers(store: Store) -> None:
-    """Give each language's analyzer the saved analysis of every indexed token."""
-    for language in store.indexes:
-        _seed(analyzer(language)._cache, store._a.get(f"{language}.tokens", ""))
+def verify_index(directory: Path) -> list[str]:
+    """Every problem of the saved index at `directory`, every file read in full (for
+    `newsbot check --index`): [] when it is intact."""
+    manifest = read_manifest(directory)
+    if manifest is None:
+        return [f"{directory / MANIFEST}: missing, unreadable, not what its checksum says, "
+                "or of another version"]
+    return [f"{directory / name}: not what the manifest says (size or sha256)"
+            for name in full_check(directory, manifest)]
 
 
-def _seed(cache: dict[str, tuple[str, ...]], table: str) -> None:
-    """Parse `token\tterm term` lines into the analyzer's cache (kept entries win)."""
-    add = cache.setdefault
-    for line in table.split("\n"):
-        tok, _, terms = line.partition("\t")
-        add(tok, tuple(terms.split(" ")) if terms else ())
-    cache.pop("", None)
+def saved_index_dir(root: Path, index_dir: Path | None = None) -> Path | None:
+    """The folder of the saved index of `root`, if there is one."""
+    candidates = [index_dir] if index_dir is not None else [
+        default_index_dir(root), cache_index_dir(root)]
+    return next((d for d in candidates if (d / MANIFEST).is_file()), None)

@@ -1,8 +1,13 @@
-"""Read access to a saved or in-memory index: articles, passages and one BM25 index per
-language, over flat arrays; Passage and Article objects are made only when asked for."""
+"""Read access to an index: articles, passages and one BM25 index per language, over the
+arrays of its folders (a saved index and its segments, or one built in memory).
+
+Opening one reads no array whole: per-passage numbers, postings and string tables stay
+memory-mapped, and Passage and Article objects are made only when asked for.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -10,8 +15,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.index.blobs import Blob
+from bot.index.blobs import Chained
 from bot.index.bm25 import BM25Index
+from bot.index.folder import Folder
+from bot.index.joining import join_core
+from bot.index.layout import ARTICLE_IDS, TOKENS, VOCAB, language_table
+from bot.index.strings import Analyses, Chain, StringTable
+from bot.index.vocabulary import Vocabulary
 from bot.models import Article, Paragraph, Passage, Span
 from bot.sentences import split_sentences
 
@@ -21,74 +31,80 @@ I32 = npt.NDArray[np.int32]
 class Store:
     """Articles, passages and one BM25 index per language, over flat arrays."""
 
-    def __init__(self, arrays: dict[str, Any], texts: Blob, articles: Blob,
-                 manifest: dict[str, Any],
-                 indexes: dict[str, tuple[BM25Index, I32]] | None = None) -> None:
+    def __init__(self, folders: Sequence[Folder], manifest: dict[str, Any]) -> None:
+        self.folders = list(folders)
         self.manifest = manifest
-        self._a = arrays
-        self._texts = texts
-        self._articles_blob = articles
-        names = arrays["article_ids"]
-        self.article_ids: list[str] = names.split("\n") if names else []
-        langs = arrays["article_languages"]
-        self.article_languages: list[str] = langs.split("\n") if langs else []
-        self.ids: dict[str, int] = {name: i for i, name in enumerate(self.article_ids)}
-        self.sections: list[str] = manifest.get("sections", [])
+        self.core, self.sections, self.languages = join_core(self.folders)
+        one = len(self.folders) == 1
+        self.texts = folders[0].texts if one else Chained([f.texts for f in folders])
+        self.metadata = folders[0].metadata if one else Chained([f.metadata for f in folders])
+        tables = [StringTable.of(f.tables[ARTICLE_IDS]) for f in folders]
+        self.ids: StringTable | Chain = tables[0] if one else Chain(tables)
         self.indexes: dict[str, BM25Index] = {}
         self.doc_passages: dict[str, I32] = {}
-        if indexes is not None:  # made already (a store with segments, see stacked)
-            for language, (index, passages) in indexes.items():
-                self.indexes[language], self.doc_passages[language] = index, passages
-            return
-        for language in manifest["languages"]:
-            vocab_text = arrays[f"{language}.vocab"]
-            terms = vocab_text.split("\n") if vocab_text else []
-            self.indexes[language] = BM25Index(
-                {t: i for i, t in enumerate(terms)}, arrays[f"{language}.offsets"],
-                arrays[f"{language}.docs"], arrays[f"{language}.tfs"],
-                arrays[f"{language}.doclen"])
-            self.doc_passages[language] = arrays[f"{language}.passages"]
-            if f"{language}.maxtf" in arrays:
-                self.indexes[language].set_max_tf(arrays[f"{language}.maxtf"])
+        self.analyses: dict[str, Analyses] = {}
+        self._counts: dict[str, int] = {}
+        self._add_postings()
+
+    def _add_postings(self) -> None:
+        """Each language's index over the folders' postings, in folder order (the later
+        ones added as parts: BM25Index.add), and its documents' passages."""
+        passages: dict[str, list[I32]] = {}
+        analyses: dict[str, list[StringTable]] = {}
+        shift = 0
+        for folder in self.folders:
+            for language, p in folder.postings.items():
+                vocab = StringTable.of(folder.tables[language_table(language, VOCAB)])
+                index = self.indexes.get(language)
+                if index is None:
+                    index = self.indexes[language] = BM25Index(
+                        Vocabulary(vocab, folder.spell.get(language)), p.offsets, p.docs, p.tfs,
+                        p.doclen)
+                    index.set_max_tf(p.maxtf)
+                else:
+                    index.add(vocab.keys_in_order(), p.offsets, p.docs, p.tfs, p.doclen)
+                passages.setdefault(language, []).append(
+                    p.passages if not shift else (p.passages + shift).astype(np.int32))
+                analyses.setdefault(language, []).append(StringTable.of(
+                    folder.tables[language_table(language, TOKENS)], keyed=True))
+            shift += folder.n_passages
+        for language, parts in passages.items():
+            self.doc_passages[language] = (parts[0] if len(parts) == 1
+                                           else np.concatenate(parts).astype(np.int32))
+            self.analyses[language] = Analyses(analyses[language])
 
     @property
     def n_articles(self) -> int:
-        return int(len(self._a["articles"]) - 1)
+        return len(self.core.art_lang)
 
     @property
     def n_passages(self) -> int:
-        return len(self._a["pass_para"])
-
-    def token_table(self, language: str) -> dict[str, tuple[str, ...]]:
-        """token -> analysed terms, for every token of the `language` passages."""
-        text = self._a.get(f"{language}.tokens", "")
-        out: dict[str, tuple[str, ...]] = {}
-        for line in text.split("\n"):
-            if line:
-                tok, _, terms = line.partition("\t")
-                out[tok] = tuple(terms.split(" ")) if terms else ()
-        return out
+        return len(self.core.pass_para)
 
     def article_meta(self, number: int) -> dict[str, Any]:
-        offsets = self._a["articles"]
+        offsets = self.core.articles
         meta: dict[str, Any] = json.loads(
-            self._articles_blob[int(offsets[number]):int(offsets[number + 1])])
+            self.metadata[int(offsets[number]):int(offsets[number + 1])])
         return meta
 
+    def article_id(self, number: int) -> str:
+        return self.ids.key(number)
+
+    def article_language(self, number: int) -> str:
+        return self.languages[int(self.core.art_lang[number])]
+
     def paragraph_text(self, number: int) -> str:
-        off = self._a["paragraphs"]
-        return bytes(self._texts[int(off[number]):int(off[number + 1])]).decode("utf-8")
+        off = self.core.paragraphs
+        return bytes(self.texts[int(off[number]):int(off[number + 1])]).decode("utf-8")
 
     def paragraph_section(self, number: int) -> str | None:
-        s = int(self._a["para_section"][number])
+        s = int(self.core.para_section[number])
         return self.sections[s] if s >= 0 else None
 
     def article(self, number: int, text: bool = True) -> Article:
         """Article `number`; without its paragraphs when `text` is False (for a source line)."""
-        import datetime as dt
-
         meta = self.article_meta(number)
-        lo, hi = int(self._a["art_para"][number]), int(self._a["art_para"][number + 1])
+        lo, hi = int(self.core.art_para[number]), int(self.core.art_para[number + 1])
         paragraphs = tuple(
             Paragraph(self.paragraph_text(i), self.paragraph_section(i))
             for i in range(lo, hi)) if text else ()
@@ -104,26 +120,23 @@ class Store:
 
     def passage(self, number: int) -> Passage:
         """Passage `number` (global), read from the texts."""
-        a = self._a
-        para = int(a["pass_para"][number])
-        art = int(a["pass_art"][number])
-        text = self.paragraph_text(para)[int(a["pass_start"][number]):int(a["pass_end"][number])]
-        lo, hi = int(a["sent_off"][number]), int(a["sent_off"][number + 1])
-        meta_id, language = self._article_key(art)
+        c = self.core
+        para = int(c.pass_para[number])
+        art = int(c.pass_art[number])
+        text = self.paragraph_text(para)[int(c.pass_start[number]):int(c.pass_end[number])]
+        lo, hi = int(c.sent_off[number]), int(c.sent_off[number + 1])
+        meta_id, language = self.article_id(art), self.article_language(art)
         # a passage that is a whole paragraph has its sentences split now (passages.pieces)
-        sentences = (tuple(Span(s, e) for s, e in a["sents"][lo:hi].tolist()) if hi > lo
+        sentences = (tuple(Span(s, e) for s, e in c.sents[lo:hi].tolist()) if hi > lo
                      else tuple(split_sentences(text, language)))
-        paragraph = para - int(a["art_para"][art]) + 1
-        part = int(a["pass_part"][number])
+        paragraph = para - int(c.art_para[art]) + 1
+        part = int(c.pass_part[number])
         return Passage(
             id=f"{meta_id}#{paragraph}" + (f".{part}" if part else ""),
             article_id=meta_id, paragraph=paragraph, text=text,
             sentences=sentences,
             section=self.paragraph_section(para), language=language,
         )
-
-    def _article_key(self, number: int) -> tuple[str, str]:
-        return self.article_ids[number], self.article_languages[number]
 
     def passage_number(self, passage_id: str) -> int | None:
         article_id, _, rest = passage_id.partition("#")
@@ -135,34 +148,38 @@ class Store:
             paragraph, piece = int(number), int(part) if part else 0
         except ValueError:
             return None
-        lo, hi = int(self._a["art_pass"][art]), int(self._a["art_pass"][art + 1])
+        c = self.core
+        lo, hi = int(c.art_pass[art]), int(c.art_pass[art + 1])
         for n in range(lo, hi):
-            if (int(self._a["pass_para"][n]) - int(self._a["art_para"][art]) + 1 == paragraph
-                    and int(self._a["pass_part"][n]) == piece):
+            if (int(c.pass_para[n]) - int(c.art_para[art]) + 1 == paragraph
+                    and int(c.pass_part[n]) == piece):
                 return n
         return None
 
     def passage_count(self, number: int) -> int:
-        return int(self._a["art_pass"][number + 1] - self._a["art_pass"][number])
+        return int(self.core.art_pass[number + 1] - self.core.art_pass[number])
 
     def article_docs(self, language: str, doc: int) -> tuple[int, int]:
         """The documents [lo, hi) of the `language` index that hold the passages of the
         article document `doc` belongs to (an article's passages are consecutive)."""
         numbers = self.doc_passages[language]
-        art = int(self._a["pass_art"][int(numbers[doc])])
-        lo, hi = int(self._a["art_pass"][art]), int(self._a["art_pass"][art + 1])
+        art = int(self.core.pass_art[int(numbers[doc])])
+        lo, hi = int(self.core.art_pass[art]), int(self.core.art_pass[art + 1])
         return int(np.searchsorted(numbers, lo)), int(np.searchsorted(numbers, hi))
 
     def first_doc(self, language: str, number: int) -> int | None:
         """The first document of article `number` in the `language` index, if any."""
         numbers = self.doc_passages[language]
-        lo = int(self._a["art_pass"][number])
+        lo = int(self.core.art_pass[number])
         doc = int(np.searchsorted(numbers, lo))
         return doc if doc < len(numbers) and int(numbers[doc]) == lo else None
 
     def language_articles(self, language: str) -> int:
-        """How many articles are in `language`."""
-        return sum(1 for lang in self.article_languages if lang == language)
+        """How many articles are in `language` (counted once)."""
+        if language not in self._counts:
+            code = self.languages.index(language) if language in self.languages else -1
+            self._counts[language] = int(np.count_nonzero(self.core.art_lang == code))
+        return self._counts[language]
 
 
 class PassageList(Sequence[Passage]):
