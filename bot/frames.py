@@ -39,6 +39,7 @@ from bot.mentions import (
 )
 from bot.models import Span
 from bot.quotes import Token, quoted_share, tokens
+from bot.wordfreqs import zipf
 
 VERBS = {
     "de": frozenset(
@@ -54,7 +55,9 @@ VERBS = {
         schrieb schrieben wies weist antwortet antwortete meint meinte meinten erläutert
         erläuterte räumte räumt droht drohte verlangt verlangte mahnt mahnte beteuert
         beteuerte bekräftigt bekräftigte erzählt erzählte erzählten fragt fragte verkündet
-        verkündete äußerte äußert äußerten
+        verkündete äußerte äußert äußerten beschuldigt beschuldigte beschuldigten wirft warf
+        warfen argumentiert argumentierte plädiert plädierte appelliert appellierte verweist
+        verwies entgegnete entgegnet widersprach widerspricht
         """.split()),
     "en": frozenset(
         """
@@ -70,16 +73,22 @@ VERBS = {
 }
 REPORT_NOUNS = frozenset(
     """
-    bericht berichten berichte berichts angaben informationen medienberichten medienberichte
-    aussagen aussage einschätzung einschätzungen schätzungen schätzung erkenntnissen
-    erkenntnisse erklärung mitteilung stellungnahme report reports estimate estimates
-    statement figures data assessment
+    bericht berichten berichte berichts angaben informationen infos medienberichten
+    medienberichte aussagen aussage einschätzung einschätzungen schätzungen schätzung
+    erkenntnissen erkenntnisse erklärung mitteilung stellungnahme bilanz darstellung
+    recherchen zählung auskunft ansicht auffassung urteil klage studie umfrage analyse
+    papier dokument gutachten statistik prognose schreiben brief anklage anklageschrift
+    report reports estimate estimates statement figures data assessment study survey poll
+    ruling document analysis letter filing lawsuit
     """.split())
 KONJUNKTIV_I = frozenset(
     """
     sei seien habe werde könne müsse solle wolle dürfe möge gebe wisse stehe liege gehe
     komme bleibe rechne plane handle verfüge brauche führe sehe halte lasse trage erfolge
     """.split())
+_KONJUNKTIV_II = frozenset(
+    "würde wäre hätte könnte sollte müsste dürfte wollte möchte käme gäbe ginge stünde "
+    "bliebe läge hielte".split())
 _ADVERBIALS = frozenset(
     """
     am im an in auf nach bei dazu darauf dann gestern heute zuvor später zudem außerdem auch
@@ -116,9 +125,10 @@ class Frame:
 _Candidate = tuple[int, int, Frame]  # priority (lower wins), position, frame
 
 
-def frame_of(sentence: str, language: str) -> Frame:
-    """The speech frame of `sentence` (see the module docstring)."""
-    toks = tokens(sentence, language)
+def frame_of(sentence: str, language: str, toks: list[Token] | None = None) -> Frame:
+    """The speech frame of `sentence` (see the module docstring); `toks` its tokens, if
+    the caller has them already."""
+    toks = toks if toks is not None else tokens(sentence, language)
     spans = [Span(t.start, t.end) for t in toks if t.kind == "quote"]
     quote_only = bool(spans) and quoted_share(sentence, spans) >= QUOTE_ONLY
     found: list[_Candidate] = []
@@ -135,12 +145,23 @@ def frame_of(sentence: str, language: str) -> Frame:
     if quote_only:
         return Frame("direct", None, context=True, quote_only=True)
     outside = _outside(sentence, spans)
-    words = {t.text.lower() for t in toks if t.kind == "word"}
-    if language == "de" and words & KONJUNKTIV_I:
+    if language == "de" and any(konjunktiv_i(t.text) for t in toks if t.kind == "word"):
         return Frame("reported", None, context=True)
     if _HEARSAY.get(language, _HEARSAY["en"]).search(outside):
         return Frame("reported", None)
     return Frame("article")
+
+
+def konjunktiv_i(word: str) -> bool:
+    """Is `word` a Konjunktiv I form ("sei", "habe", "mache": a verb's stem + e, where the
+    verb's infinitive and its indicative "-t" form are common words; "große" is no verb)?"""
+    if word in KONJUNKTIV_I:
+        return True
+    if not (word.endswith("e") and word.islower() and len(word) > 3) or word in _KONJUNKTIV_II:
+        return False
+    stem = word[:-1]
+    return zipf(stem + "en", "de") >= 3.0 and max(
+        zipf(stem + "t", "de"), zipf(stem + "et", "de")) >= 3.8
 
 
 def _outside(text: str, spans: list[Span]) -> str:
@@ -165,13 +186,17 @@ def _candidates(toks: list[Token], k: int, language: str) -> list[_Candidate]:
     elif word == "laut" or (word == "according" and nxt == "to"):
         m = source_after(toks, k + (1 if word == "laut" else 2), language)
         if m is not None:
-            out.append((2, k, Frame("reported", m)))
+            out.append((3, k, _sourced(m)))  # after "X sagte laut Y": X speaks
     elif word == "zufolge":
         m = _source_before(toks, k, language)
         if m is not None:
-            out.append((2, k, Frame("reported", m)))
-    elif word == "angaben" and k > 0 and toks[k - 1].text.lower() in ("nach", "eigenen"):
-        out.extend(_angaben(toks, k, language))
+            out.append((2, k, _sourced(m)))
+    elif word == "angaben" and k > 0 and toks[k - 1].text.lower() == "eigenen":
+        out.extend(_own_account(toks, k, language))
+    elif word == "nach" and language == "de" and nxt != "eigenen" and _report_follows(toks, k + 1):
+        m = source_after(toks, k + 1, language)  # nach Angaben des NIS, nach einer Bilanz der …
+        if m is not None:
+            out.append((2, k, _sourced(m)))
     elif word in ("hieß", "heißt") and ("es" in (nxt, toks[k - 1].text.lower())):
         out.append(_impersonal(toks, k, language))
     elif word in ("will", "wollen") and language == "de" and _claims(toks, k):
@@ -282,7 +307,7 @@ def source_after(toks: list[Token], i: int, language: str) -> Mention | None:
         if j < len(toks) and toks[j].text.lower() in ("von", "of", "by", "from", "aus"):
             j += 1
         m = mention_after(toks, j, language) if j < len(toks) else None
-        return m or Mention(noun.text, None, None, noun.start, noun.end)
+        return m or Mention(noun.text, None, None, noun.start, noun.end, noun.text.lower())
     return mention_after(toks, i, language)
 
 
@@ -311,19 +336,29 @@ def _source_before(toks: list[Token], k: int, language: str) -> Mention | None:
     return m
 
 
-def _angaben(toks: list[Token], k: int, language: str) -> list[_Candidate]:
-    """"nach Angaben von X" / "nach eigenen Angaben" (the speaker is the clause's subject)."""
-    if toks[k - 1].text.lower() == "eigenen":
-        start = clause_start(toks, k)
-        for j in range(start, k - 2):
-            if toks[j].text.lower() in FILLERS:
-                continue
-            found = mention_at(toks, j, language)
-            if found is not None and (found[0].name or found[0].head):
-                return [(2, k, Frame("reported", found[0]))]
-        return []
-    m = source_after(toks, k, language)  # nach Angaben des NIS
-    return [(2, k, Frame("reported", m))] if m is not None and m.text != toks[k].text else []
+def _sourced(m: Mention) -> Frame:
+    """Reported by `m`; by no one named when `m` is a report alone ("laut Medienberichten")."""
+    if m.name is None and m.head in REPORT_NOUNS and m.text.lower() == m.head:
+        return Frame("reported", None)
+    return Frame("reported", m)
+
+
+def _report_follows(toks: list[Token], j: int) -> bool:
+    while j < len(toks) and _before_noun(toks, j):
+        j += 1
+    return j < len(toks) and toks[j].text.lower() in REPORT_NOUNS
+
+
+def _own_account(toks: list[Token], k: int, language: str) -> list[_Candidate]:
+    """"nach eigenen Angaben": the speaker is the clause's subject."""
+    start = clause_start(toks, k)
+    for j in range(start, k - 2):
+        if toks[j].text.lower() in FILLERS:
+            continue
+        found = mention_at(toks, j, language)
+        if found is not None and (found[0].name or found[0].head):
+            return [(2, k, Frame("reported", found[0]))]
+    return []
 
 
 def _impersonal(toks: list[Token], k: int, language: str) -> _Candidate:
@@ -334,7 +369,7 @@ def _impersonal(toks: list[Token], k: int, language: str) -> _Candidate:
     if j < len(toks) and toks[j].text.lower() in ("aus", "von", "in", "im", "seitens"):
         m = source_after(toks, j + 1, language)
         if m is not None:
-            return (2, k, Frame("reported", m))
+            return (2, k, _sourced(m))
     return (4, k, Frame("reported", None, context=True))
 
 

@@ -25,6 +25,8 @@ der für Putin spricht").
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 from bot.analysis import stop_words
@@ -43,9 +45,19 @@ ROLE_ENDINGS_DE = tuple(
     kommando verwaltung staatsanwaltschaft polizei korrespondent korrespondentin reporter
     reporterin journalist journalistin anwohner anwohnerin augenzeuge augenzeugin soldat
     soldatin bewohner bewohnerin kritiker kritikerin beobachter beobachterin forscher
-    forscherin wissenschaftler wissenschaftlerin könig königin papst generalstab
-    sicherheitsrat gericht quellen insider
+    forscherin wissenschaftler wissenschaftlerin wissenschafter wissenschafterin könig
+    königin papst generalstab sicherheitsrat gericht quellen insider präfekt präfektin
+    rektor rektorin coach trainer trainerin manager managerin gründer gründerin ökonom
+    ökonomin politologe politologin historiker historikerin anwalt anwältin verteidiger
+    verteidigerin ankläger anklägerin richterin staatsanwalt staatsanwältin ermittler
+    ermittlerin obmann obfrau landeshauptmann landeshauptfrau intendant intendantin
+    vorstand aktivist aktivistin autor autorin arzt ärztin professor professorin lehrer
+    lehrerin medien chefredakteur chefredakteurin ministerpräsident ministerpräsidentin
+    staatssekretär staatssekretärin generalsekretär generalsekretärin
     """.split())
+# a German word ending in a role, with its inflection: group 1 is the word uninflected
+_ROLE_END = re.compile(
+    r"^(.*(?:" + "|".join(sorted(ROLE_ENDINGS_DE, key=len, reverse=True)) + r"))(?:s|es|n|en)?$")
 ROLE_WORDS_EN = frozenset(
     """
     spokesman spokesmen spokeswoman spokeswomen spokesperson spokespeople minister
@@ -73,7 +85,8 @@ _DETS = frozenset("der die das des dem den ein eine einer eines einem einen the 
 PRONOUNS = frozenset("er sie he she they".split())
 FILLERS = frozenset(
     "auch zudem außerdem dann nun jetzt bereits erneut ebenfalls weiter also again later "
-    "too however meanwhile but and aber doch und zuletzt zuvor".split())
+    "too however meanwhile but and aber doch und zuletzt zuvor hingegen dagegen wiederum "
+    "ihrerseits seinerseits".split())
 _COMPLEMENT = {"de": frozenset("von des der aus".split()),
                "en": frozenset("of for at from".split())}
 _IN = frozenset(("in",))  # "Regierungskreise in Kiew", "officials in Moscow"
@@ -82,7 +95,11 @@ _NOT_NAMES = frozenset(
     montag dienstag mittwoch donnerstag freitag samstag sonntag monday tuesday wednesday
     thursday friday saturday sunday januar februar märz april mai juni juli august
     september oktober november dezember january february march june july october december
-    frage antwort question answer
+    frage antwort question answer daraufhin danach dazu damals dabei darauf deshalb daher
+    trotzdem dennoch zudem außerdem inzwischen mittlerweile bisher zuvor später gestern
+    heute morgen jetzt nun zunächst schließlich allerdings jedoch offenbar demnach damit
+    somit hierzu insgesamt vorerst bislang zuletzt erstmals erneut stattdessen ebenso
+    however meanwhile later earlier yesterday today also then thus
     """.split())
 _CLAUSE_WORDS = frozenset(
     "dass that während while weil because denn als nachdem wobei which who".split())
@@ -110,6 +127,7 @@ def is_role(word: str, language: str) -> bool:
     return role_head(word, language) is not None
 
 
+@functools.lru_cache(maxsize=65536)
 def role_head(word: str, language: str) -> str | None:
     """The role ending of `word` ("Kreml-Sprecher" -> "sprecher"), None if it is none."""
     folded = word.lower().split("-")[-1]
@@ -117,14 +135,8 @@ def role_head(word: str, language: str) -> str | None:
         return folded if folded in ROLE_WORDS_EN else folded[:-1]
     if language == "en" or (not word[:1].isupper() and "-" not in word):
         return None
-    for cut in ("", "s", "es", "n", "en"):
-        stem = folded[:-len(cut)] if cut and folded.endswith(cut) else folded
-        if cut and stem == folded:
-            continue
-        for ending in ROLE_ENDINGS_DE:
-            if stem.endswith(ending):
-                return _without_entity(stem)
-    return None
+    m = _ROLE_END.search(folded)
+    return _without_entity(m.group(1)) if m else None
 
 
 def _without_entity(stem: str) -> str:
@@ -133,7 +145,7 @@ def _without_entity(stem: str) -> str:
 
     folded = table().folded
     for n in range(3, len(stem) - 3):
-        if stem[:n] in folded and any(stem[n:].endswith(e) for e in ROLE_ENDINGS_DE):
+        if stem[:n] in folded and _ROLE_END.fullmatch(stem[n:] ):
             return stem[n:]
     return stem
 
@@ -159,7 +171,7 @@ def _is_adjective(tokens: list[Token], j: int, language: str, after_det: bool) -
     if nxt is None or nxt.kind != "word" or not (nxt.text[:1].isupper()
                                                  or _is_adjective(tokens, j + 1, language, True)):
         return False
-    return after_det or any(s in word for s in ("isch", "lich", "ig", "ell", "iv", "al"))
+    return after_det or any(s in word for s in ("sch", "lich", "ig", "ell", "iv", "al"))
 
 
 def mention_at(tokens: list[Token], i: int, language: str) -> tuple[Mention, int] | None:
@@ -239,7 +251,8 @@ def _phrase(tokens: list[Token], i: int, language: str) -> tuple[Mention, int] |
         elif language == "en" and role_head(word, language):
             items.append(("role", j, j))
             j += 1
-        elif _is_adjective(tokens, j, language, det or bool(items)):
+        elif (last in (None, "adj") or (language == "en" and last == "name")) \
+                and _is_adjective(tokens, j, language, det or bool(items)):
             items.append(("adj", j, j))
             j += 1
         elif last == "role" and word in _COMPLEMENT.get(language, frozenset()) | _IN:
@@ -292,6 +305,11 @@ def _build(tokens: list[Token], i: int, det: bool, items: list[tuple[str, int, i
         head = role_head(tokens[role_tok].text, language)
     if n_names == 0 or (last_role < 0 and n_names < len(items)):
         return Mention(text, None, None, start, end, head), end_tok + 1  # offiziellen Moskau
+    if n_names >= 3 and "-" in tokens[items[-n_names][1]].text and last_role < 0:
+        last_role, n_names = len(items) - n_names, n_names - 1  # "SFU-Rektor Alfred Pritz"
+        items[last_role] = ("role", items[last_role][1], items[last_role][2])
+        head = role_head(tokens[items[last_role][1]].text.split("-")[-1], language) \
+            or tokens[items[last_role][1]].text.split("-")[-1].lower()
     name_first = items[-n_names][1]
     name = _span_text(tokens, name_first, end_tok).strip("„“”\"»«")
     if last_role < 0:
@@ -363,8 +381,8 @@ def mention_before(tokens: list[Token], i: int, language: str) -> Mention | None
         whole = _whole(tokens, a, i, language)
         if whole is not None and whole.name:
             return whole
-        if best is None and tokens[i - 1].text == ",":
-            best = _whole(tokens, a, comma, language)
+        if best is None and tokens[i - 1].text == "," and language == "en":
+            best = _whole(tokens, a, comma, language)  # an aside: "…, speaking on …, said"
         best = best or whole
     return best
 

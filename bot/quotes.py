@@ -22,7 +22,7 @@ _CLOSERS = {
     "de": {"„": "“”\"", "»": "«", "«": "»", "‚": "‘’", "“": "”", "\"": "\""},
     "en": {"“": "”", "\"": "\"", "„": "“”", "«": "»", "»": "«"},
 }
-_MARKS = "„“”\"»«‚"
+_MARK_RE = re.compile("[„“”\"»«‚]")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w'’.-]*[^\W_])?|[^\w\s]")
 
 
@@ -41,17 +41,16 @@ def quotations(text: str, language: str) -> list[Span]:
     closers = _CLOSERS.get(language, _CLOSERS["de"])
     out: list[Span] = []
     i = 0
-    first = next((j for j, c in enumerate(text) if c in _MARKS), -1)
-    if first >= 0 and _stray(text, first, language):
-        out.append(Span(0, first + 1))  # the text begins inside a quotation
-        i = first + 1
-    while i < len(text):
-        ch = text[i]
-        if ch not in closers:
-            i += 1
-            continue
-        end = _closing(text, i, closers[ch], language)
-        out.append(Span(i, end))
+    first = _MARK_RE.search(text)
+    if first is None:
+        return out
+    if _stray(text, first.start(), language):
+        out.append(Span(0, first.start() + 1))  # the text begins inside a quotation
+        i = first.start() + 1
+    opener = re.compile("[" + re.escape("".join(closers)) + "]")
+    while (m := opener.search(text, i)) is not None:
+        end = _closing(text, m.start(), closers[m.group()], language)
+        out.append(Span(m.start(), end))
         i = end
     return out
 

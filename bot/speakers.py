@@ -3,18 +3,20 @@
     affiliations(sentences, language) -> dict[str, tuple[str, ...]]   # surname -> entity keys
     Speakers(language, affiliations)
         .resolve(mention) -> Speaker | None   # the same speaker for each way they are named
-        .named(name) -> Speaker | None        # by surname, spelling variants included
+        .named(name) -> Speaker | None        # by surname, in either spelling
         .keys_for(mention) -> tuple[str, ...]
+    skeleton(name) -> str                     # "Peskow", "Peskov" -> "peskov"
 
 A later "Peskow" is the earlier "Dmitri Peskow, Sprecher von Präsident Wladimir Putin"
-(surnames compared with the transliteration variants of `bot.transliterate`, so "Peskov"
-is him too); "der Kreml-Sprecher" or "die Sprecherin" is the most recent speaker whose
-role ends in the same word, if their entities do not differ; "ein Sprecher …" is always
-someone new. Whom a speaker speaks for comes from their role and name through the table
-of `bot.entities` ("NATO-Sprecherin", "des südkoreanischen Präsidialamtes", "Pentagon")
-and from what the article says of the people named in the role: "Sprecher von Präsident
-Wladimir Putin" + "Russlands Präsident Wladimir Putin" elsewhere -> RU. Observers
-("Russland-Experte", "analyst", "Korrespondent") speak for no one.
+(surnames compared by their `skeleton`, in which German and English transliterations
+agree, so "Peskov" is him too); "der Kreml-Sprecher" or "die Sprecherin" is the most
+recent speaker whose role ends in the same word, if their entities do not differ; "ein
+Sprecher …" is always someone new. Whom a speaker speaks for comes from their role and
+name through the table of `bot.entities` ("NATO-Sprecherin", "des südkoreanischen
+Präsidialamtes", "Pentagon") and from what the article says of the people named in the
+role: "Sprecher von Präsident Wladimir Putin" + "Russlands Präsident Wladimir Putin"
+elsewhere -> RU. Observers ("Russland-Experte", "analyst", "Korrespondent") speak for
+no one.
 
 Misses: two people with one surname in one article are merged; a role word shared by
 two speakers of one entity ("der Sprecher" after two spokesmen) goes to the later one;
@@ -23,13 +25,13 @@ a bare "der Sprecher" before any speaker is someone new.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.entities import keys_in
-from bot.mentions import OBSERVERS, Mention, mention_at
+from bot.mentions import OBSERVERS, Mention, is_role, mention_at
 from bot.quotes import Token
-from bot.transliterate import variants
 
 _INDEFINITE = frozenset("ein eine einer eines einem einen a an".split())
 
@@ -44,6 +46,21 @@ class Speaker:
     head: str | None
     keys: tuple[str, ...]
     parts: tuple[Speaker, ...] = field(default=())
+
+
+_SPELLINGS = (("tsch", "ch"), ("sch", "sh"), ("zh", "sh"), ("kh", "ch"), ("w", "v"),
+              ("j", "y"), ("yy", "y"), ("iy", "i"), ("ts", "s"), ("z", "s"), ("ü", "u"),
+              ("ö", "o"), ("ä", "a"), ("é", "e"))
+
+
+@functools.lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """A name as the German and English transliterations of it agree: "Peskow" and
+    "Peskov" -> "peskov", "Selenskyj" and "Zelensky" -> "selensky"."""
+    out = word.lower()
+    for a, b in _SPELLINGS:
+        out = out.replace(a, b)
+    return out.rstrip("y") if len(out) > 4 else out
 
 
 def surname(name: str) -> str:
@@ -77,11 +94,16 @@ def affiliations(sentences: Iterable[list[Token]], language: str) -> dict[str, t
 
 
 def _named_mentions(toks: list[Token], language: str) -> list[Mention]:
+    """The mentions of a sentence with both a name and a title."""
+    if not any(t.kind == "word" and is_role(t.text, language) for t in toks):
+        return []
     out = []
     i = 0
     while i < len(toks):
         tok = toks[i]
-        found = mention_at(toks, i, language) if tok.kind == "word" else None
+        starts = tok.kind == "word" and (tok.text[:1].isupper() or language == "en"
+                                         or tok.text.endswith(("e", "en", "er", "es", "em")))
+        found = mention_at(toks, i, language) if starts else None
         if found is not None and found[0].name and found[0].role:
             out.append(found[0])
             i = found[1]
@@ -121,10 +143,9 @@ class Speakers:
 
     def named(self, name: str) -> Speaker | None:
         """The speaker whose name ends in the same word (or a spelling of it)."""
-        last = surname(name)
-        spellings = {last} | variants(last)
+        last = skeleton(surname(name))
         for sp in reversed(self.all):
-            if sp.name and (surname(sp.name) in spellings or sp.name.lower() == name.lower()):
+            if sp.name and (skeleton(surname(sp.name)) == last or sp.name.lower() == name.lower()):
                 return sp
         return None
 

@@ -10,13 +10,13 @@
 Sentences are those of `bot.sentences.split_sentences`, so they match the engine's
 quotes. Each sentence's frame (`bot.frames`) names its speaker or says that the speaker is
 the one before; the speakers are resolved across the article (`bot.speakers`): a later
-"Peskow", "der Kreml-Sprecher", "er"/"sie"/"he"/"she" (the speaker of this or the previous
-sentence, else the first person named in the previous one), a quotation continued in the
-next sentence („…“, sagt Peskow. „…“), a quotation whose speaker comes next („…“ „…“,
-sagte X), "Das sagte X" after a quotation, and "hieß es" or Konjunktiv I after a
-reported sentence. Interviews (two or more paragraphs opening "Name:", "Frage:",
-"Antwort:", "Q:", "A:") give each answer to its speaker, "A:"/"Antwort:" to the person the
-article named last before the first question; the questions are the article's own voice.
+"Peskow", "der Kreml-Sprecher", "er"/"sie"/"he"/"she" (the speaker of the previous
+sentence, else the first person it names with a title or as its subject), a quotation
+continued in the next sentence („…“, sagt Peskow. „…“), a quotation whose speaker comes
+next („…“ „…“, sagte X), "Das sagte X" after a quotation, and "hieß es" or Konjunktiv I
+after a reported sentence. In an interview (`bot.interviews`) each turn is its label's speaker's,
+"A:"/"Antwort:" the person the paragraph before the interview names first, and the
+questions ("Frage:", "Q:", "STANDARD: …?") are the article's own voice.
 
 `speaker` is None for the article's own voice, and for hearsay with no source named
 ("sollen … worden sein", "reportedly"; kind "reported"). Measured on the bundled article
@@ -25,22 +25,18 @@ and the articles in tests/articles/ (see tests/test_speech.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.frames import Frame, frame_of
+from bot.interviews import turns
 from bot.mentions import mention_at
 from bot.models import Span
 from bot.quotes import Token, tokens
 from bot.sentences import split_sentences
-from bot.speakers import Speaker, Speakers, affiliations, surname
-from bot.transliterate import variants
+from bot.speakers import Speaker, Speakers, affiliations, skeleton, surname
 
 KINDS = ("direct", "reported", "article")
-_PREFIX = re.compile(r"^([^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3}):\s+\S")
-_QUESTION = frozenset("frage f q question interviewer".split())
-_ANSWER = frozenset("antwort a answer".split())
 
 
 @dataclass(frozen=True)
@@ -99,9 +95,8 @@ def said_by(attribution: Attribution, name: str) -> bool:
     """Is the speaker the person `name` ("Peskow", "Dmitry Peskov"), by surname?"""
     if attribution.speaker is None or not name.strip():
         return False
-    last = surname(name)
-    spoken = {w.lower().strip(",.") for w in attribution.speaker.split()}
-    return bool(spoken & ({last} | variants(last)))
+    last = skeleton(surname(name))
+    return any(skeleton(w.strip(",.")) == last for w in attribution.speaker.split())
 
 
 @dataclass
@@ -118,11 +113,12 @@ class _Sentence:
 
 def attribute_article(paragraphs: Sequence[str], language: str, title: str = "") -> ArticleSpeech:
     """Attribute every sentence of an article (see the module docstring)."""
-    sents = [
-        _Sentence(p, span, text[span.start:span.end], tokens(text[span.start:span.end], language),
-                  frame_of(text[span.start:span.end], language))
-        for p, text in enumerate(paragraphs) for span in split_sentences(text, language)
-    ]
+    sents = []
+    for p, text in enumerate(paragraphs):
+        for span in split_sentences(text, language):
+            sentence = text[span.start:span.end]
+            toks = tokens(sentence, language)
+            sents.append(_Sentence(p, span, sentence, toks, frame_of(sentence, language, toks)))
     known = affiliations([tokens(title, language)] + [s.tokens for s in sents], language)
     speakers = Speakers(language, known)
     for i, s in enumerate(sents):
@@ -133,7 +129,7 @@ def attribute_article(paragraphs: Sequence[str], language: str, title: str = "")
                 and nxt.paragraph == s.paragraph and nxt.speaker is not None \
                 and nxt.kind == "direct" and nxt.tokens and nxt.tokens[0].kind == "quote":
             s.speaker, s.kind = nxt.speaker, "direct"
-    _interviews(paragraphs, sents, speakers, language)
+    _interviews(sents, speakers, language)
     return ArticleSpeech(tuple(_result(s) for s in sents))
 
 
@@ -152,43 +148,45 @@ def _attribute(s: _Sentence, prev: _Sentence | None, speakers: Speakers, languag
 
 def _antecedent(prev: _Sentence | None, speakers: Speakers, language: str) -> Speaker | None:
     """Whom "er"/"sie"/"he"/"she" stands for: the previous sentence's speaker, else the
-    first person it names."""
+    first person it names with a title, as its subject, or who spoke before."""
     if prev is None:
         return None
     if prev.speaker is not None:
         return prev.speaker
     for i in range(len(prev.tokens)):
         found = mention_at(prev.tokens, i, language)
-        if found is not None and found[0].name and len(found[0].name.split()) >= 2:
+        name = found[0].name if found is not None else None
+        if found is None or name is None:
+            continue
+        subject = i == 0 or (i <= 5 and prev.tokens[i - 1].text.islower())  # Am Montag traf X
+        if found[0].role or (subject and len(name.split()) >= 2) or speakers.named(name):
             return speakers.resolve(found[0])
     return None
 
 
-def _interviews(paragraphs: Sequence[str], sents: list[_Sentence], speakers: Speakers,
-                language: str) -> None:
-    """Give the answers of an interview to their speakers (see the module docstring)."""
-    prefixes = {p: m.group(1) for p, text in enumerate(paragraphs)
-                if (m := _PREFIX.match(text)) is not None}
-    if len(prefixes) < 2:
+def _interviews(sents: list[_Sentence], speakers: Speakers, language: str) -> None:
+    """Give the turns of an interview to their speakers (`bot.interviews`)."""
+    found = turns([(s.paragraph, s.text) for s in sents], language)
+    first = next((i for i, t in enumerate(found) if t is not None), None)
+    if first is None:
         return
-    first = min(prefixes)
-    guest = _first_named([s for s in sents if s.paragraph == first - 1], speakers, language)
-    if guest is None:
-        before = [s.speaker for s in sents if s.paragraph < first and s.speaker and s.speaker.name]
-        guest = before[-1] if before else None
-    for p, who in prefixes.items():
-        folded = who.lower()
-        if folded in _QUESTION:
-            speaker, kind = None, "article"
-        elif folded in _ANSWER:
-            speaker, kind = guest, "direct"
-        else:
-            found = mention_at(tokens(who, language), 0, language)
-            speaker = speakers.resolve(found[0]) if found else None
-            kind = "direct"
-        for s in sents:
-            if s.paragraph == p:
-                s.speaker, s.kind = speaker, kind
+    intro = [s for s in sents[:first] if s.paragraph == sents[first].paragraph - 1] \
+        or sents[:first]
+    guest = _first_named(intro, speakers, language)
+    resolved: dict[str, Speaker | None] = {}
+    for s, turn in zip(sents, found, strict=True):
+        if turn is None:
+            continue
+        if turn.kind == "question":
+            s.speaker, s.kind = None, "article"
+            continue
+        if turn.kind == "answer":
+            s.speaker, s.kind = guest, "direct"
+            continue
+        if turn.label not in resolved:
+            mention = mention_at(tokens(turn.label, language), 0, language)
+            resolved[turn.label] = speakers.resolve(mention[0]) if mention else None
+        s.speaker, s.kind = resolved[turn.label], "direct"
 
 
 def _first_named(sents: list[_Sentence], speakers: Speakers, language: str) -> Speaker | None:

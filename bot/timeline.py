@@ -10,8 +10,8 @@ last), then as given. `revises` is the claimant's previous figure when it gave a
 number before ("NIS: 1.500" on 18 October, "NIS: 11.000" on 30 October); `reactions`
 are the confirmations, non-confirmations and denials found in the figure's own article
 (`bot.figures.reactions`). A figure with no claimant (the article's own voice) revises
-nothing. One claimant in two spellings ("Kyrylo Budanow", "Kyrylo Budanov": the last
-word a transliteration variant) is one; claimants named differently ("NIS", "South
+nothing. One claimant in two spellings ("Kyrylo Budanow", "Kyrylo Budanov": the same
+`bot.speakers.skeleton`) is one; claimants named differently ("NIS", "South
 Korea's National Intelligence Service") are two.
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.figures import ArticleFigure, Figure, Reaction, qualifier_class
-from bot.transliterate import variants
+from bot.speakers import skeleton
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ def dated(figures: Iterable[ArticleFigure], published: dt.date | None,
 
 def _same(a: str, b: str) -> bool:
     """One claimant in two spellings ("Kyrylo Budanow", "Kyrylo Budanov")?"""
-    x, y = a.casefold().split(), b.casefold().split()
-    return x == y or (len(x) == len(y) and x[:-1] == y[:-1] and y[-1] in variants(x[-1]))
+    x, y = [skeleton(w) for w in a.split()], [skeleton(w) for w in b.split()]
+    return x == y
 
 
 class _Claimants:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.knowledge import bundled_knowledge, load_yaml
 from bot.speech import ARTICLE, ArticleSpeech, Attribution, attribute_article, said_by, speaks_for
@@ -172,14 +174,16 @@ def test_observers_speak_for_no_one() -> None:
     ("Wie Peskow sagte, sei das falsch.", "Peskow", "reported"),
     ("Peskow zufolge ist das falsch.", "Peskow", "reported"),
     ("Nach Angaben von Peskow ist das falsch.", "Peskow", "reported"),
-    ("Laut Medienberichten ist das falsch.", "Medienberichten", "reported"),
+    ("Laut Medienberichten ist das falsch.", None, "reported"),  # no one named
+    ("Nach einer Bilanz der Staatsanwaltschaft ist das falsch.", "Staatsanwaltschaft",
+     "reported"),
     ("Das ist falsch, heißt es in einer Erklärung des Kremls.", "Kreml", "reported"),
     ("Dazu sagte Peskow: „Das ist falsch.“", "Peskow", "direct"),
     ("Peskow sagte: „Das ist falsch.“", "Peskow", "direct"),
     ("Peskow: „Das ist falsch.“", "Peskow", "direct"),
     ("Die Zahl ist „deutlich zu hoch“, sagte Peskow.", "Peskow", "reported"),
 ])
-def test_german_frames(text: str, speaker: str, kind: str) -> None:
+def test_german_frames(text: str, speaker: str | None, kind: str) -> None:
     [a] = one(text)
     assert (a.speaker, a.kind) == (speaker, kind)
 
@@ -233,3 +237,23 @@ def test_speaks_for_and_said_by() -> None:
     assert said_by(peskow, "Peskow") and said_by(peskow, "Peskov")  # either spelling
     assert said_by(peskow, "Dmitry Peskov") and not said_by(peskow, "Putin")
     assert not said_by(ARTICLE, "Peskow")
+
+
+def test_surnames_in_either_spelling() -> None:
+    from bot.speakers import skeleton
+
+    for german, english in [("Peskow", "Peskov"), ("Selenskyj", "Zelensky"),
+                            ("Lawrow", "Lavrov"), ("Sacharowa", "Zakharova")]:
+        assert skeleton(german) == skeleton(english)
+    assert skeleton("Putin") != skeleton("Austin")
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("abc XYZ„“\"»«‚‘:,.?!-'0123")),
+                        max_size=80), max_size=4),
+       st.sampled_from(["de", "en"]))
+def test_any_text_gets_an_attribution_per_sentence(paragraphs: list[str], language: str) -> None:
+    speech = attribute_article(paragraphs, language)
+    for s in speech.sentences:
+        assert s.attribution.kind in ("direct", "reported", "article")
+        assert (s.attribution.kind == "article") <= (s.attribution.speaker is None)
+        assert 0 <= s.span.start < s.span.end <= len(paragraphs[s.paragraph])
