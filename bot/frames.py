@@ -33,6 +33,7 @@ from bot.mentions import (
     FILLERS,
     Mention,
     clause_start,
+    is_role,
     mention_after,
     mention_at,
     mention_before,
@@ -225,6 +226,9 @@ def _verb(toks: list[Token], k: int, language: str) -> list[_Candidate]:
             direct = _opens_with_quote(toks, k - 1)
             out.append((1 if direct else 2, k, Frame("direct" if direct else "reported", m)))
     m = mention_before(toks, k, language)
+    if m is not None and _weak(m, language) and language == "de":
+        after = mention_after(toks, k + 1, language)  # "Neue Smartphones verkündet Apple"
+        m = after if after is not None and (after.name or not _weak(after, language)) else m
     if m is not None:
         start = clause_start(toks, k)
         # Peskow sagte: „…“ / "…," Peskov said
@@ -236,13 +240,25 @@ def _verb(toks: list[Token], k: int, language: str) -> list[_Candidate]:
     wie = _wie(toks, k, language)
     if wie is not None:
         out.append((2, k, Frame("reported", wie)))
-    if _adverbial(toks, clause_start(toks, k), k):
+    start = clause_start(toks, k)
+    if _adverbial(toks, start, k):
         m = mention_after(toks, k + 1, language)  # Am Mittwoch sprach auch die US-Regierung
-        if m is not None:
+        listed = toks[start].text.lower() in _ADVERBIALS
+        if m is not None and (listed or m.name or m.parts or (m.head and is_role(
+                m.text.split()[-1], language))):
             end = _token_after(toks, m)
             direct = _quote_follows(toks, end)
             out.append((1 if direct else 3, k, Frame("direct" if direct else "reported", m)))
     return out
+
+
+def _weak(m: Mention, language: str) -> bool:
+    """Is `m` no subject: a plain noun phrase ("Neue Smartphones"), no name, title or body,
+    or a dative ("Dem Magazin X sagte Y")?"""
+    if (m.article or "").lower() in ("dem", "einem"):
+        return True
+    return not (m.name or m.parts or m.pronoun or (m.head and is_role(m.text.split()[-1],
+                                                                        language)))
 
 
 def _opens_with_quote(toks: list[Token], k: int) -> bool:
@@ -279,8 +295,10 @@ def _ends_clause(toks: list[Token], m: Mention) -> bool:
 def _adverbial(toks: list[Token], a: int, k: int) -> bool:
     """Are tokens a..k-1 an adverbial before a verb in second place ("Am Mittwoch")?"""
     part = toks[a:k]
-    if not 1 <= len(part) <= 6 or part[0].text.lower() not in _ADVERBIALS:
+    if not 1 <= len(part) <= 6:
         return False
+    if part[0].text.lower() not in _ADVERBIALS and not (len(part) == 1 and part[0].kind == "word"):
+        return False  # any one word may stand first: "Skeptisch äußerte sich X"
     return all(t.kind in ("word", "number") or t.text == "." for t in part) and not any(
         t.text.lower() in _AUXILIARIES for t in part)
 
@@ -301,7 +319,7 @@ def source_after(toks: list[Token], i: int, language: str) -> Mention | None:
     j = i
     while j < len(toks) and _before_noun(toks, j):
         j += 1
-    if j < len(toks) and toks[j].text.lower() in REPORT_NOUNS:
+    if j < len(toks) and report_noun(toks[j].text):
         noun = toks[j]
         j += 1
         if j < len(toks) and toks[j].text.lower() in ("von", "of", "by", "from", "aus"):
@@ -320,25 +338,32 @@ def _before_noun(toks: list[Token], j: int) -> bool:
     if word.lower() in _ARTICLES:
         return True
     return (word[:1].islower() and word.endswith(("e", "en", "er", "es", "em"))
-            and j + 1 < len(toks) and toks[j + 1].text.lower() in REPORT_NOUNS)
+            and j + 1 < len(toks) and report_noun(toks[j + 1].text))
 
 
 def _source_before(toks: list[Token], k: int, language: str) -> Mention | None:
     """The source before "zufolge": "Dem Militärgeheimdienst HUR zufolge", "einem Bericht
     der Zeitung X zufolge"."""
     m = mention_before(toks, k, language)
-    if m is not None and m.head not in REPORT_NOUNS:
+    if m is not None and not (m.head and report_noun(m.head)):
         return m
     start = clause_start(toks, k)
     for j in range(start, k):
-        if toks[j].text.lower() in REPORT_NOUNS:
+        if report_noun(toks[j].text):
             return source_after(toks, j, language)
     return m
 
 
+def report_noun(word: str) -> bool:
+    """Is `word` a report, statement or estimate ("Angaben", "Presseberichten", "report")?"""
+    low = word.lower()
+    return low in REPORT_NOUNS or low.endswith(("bericht", "berichte", "berichten", "angaben"))
+
+
 def _sourced(m: Mention) -> Frame:
     """Reported by `m`; by no one named when `m` is a report alone ("laut Medienberichten")."""
-    if m.name is None and m.head in REPORT_NOUNS and m.text.lower() == m.head:
+    if m.name is None and m.head is not None and report_noun(m.head) \
+            and m.text.lower() == m.head:
         return Frame("reported", None)
     return Frame("reported", m)
 
@@ -346,7 +371,7 @@ def _sourced(m: Mention) -> Frame:
 def _report_follows(toks: list[Token], j: int) -> bool:
     while j < len(toks) and _before_noun(toks, j):
         j += 1
-    return j < len(toks) and toks[j].text.lower() in REPORT_NOUNS
+    return j < len(toks) and report_noun(toks[j].text)
 
 
 def _own_account(toks: list[Token], k: int, language: str) -> list[_Candidate]:

@@ -7,11 +7,13 @@ A turn opens with a label and a colon at the start of a sentence: "Frage:", "Ant
 label when it opens two or more sentences of the article, or when the article names it
 elsewhere ("Kyrylo Budanow hat …" before "Budanow: …"); a single "Kritisch:" does not,
 nor a label with an article ("Das Wichtigste:"); and only when the article has two or
-more labelled sentences. The turn goes on over the following sentences without a
-label, in its paragraph and in the next ones, up to the last labelled paragraph; after
-that the article speaks again. A label most of whose turns end in "?" (as "STANDARD:")
-asks the questions, like "Frage:" and "Q:". Not handled: interviews whose questions are
-set off by type alone (bold, italics), which plain text does not keep.
+more labelled sentences and someone asks (a question label, or a label whose turns end
+in "?"; match reports' "Tore: …" lines are no interview). The turn goes on over the
+following sentences without a label, in its paragraph and in the next ones, up to the
+last labelled paragraph; after that the article speaks again. A label most of whose
+turns end in "?" (as "STANDARD:") asks the questions, like "Frage:" and "Q:". Not
+handled: interviews whose questions are set off by type alone (bold, italics), which
+plain text does not keep.
 """
 
 from __future__ import annotations
@@ -50,12 +52,13 @@ def _label(text: str, language: str) -> str | None:
 
 
 def _named_elsewhere(label: str, sentences: Sequence[tuple[int, str]],
-                     labels: list[str | None]) -> bool:
-    """Does the article name the label's person in a sentence of its own ("Der ukrainische
-    Geheimdienstchef Kyrylo Budanow hat …" before "Budanow: …")?"""
-    word = re.compile(r"(?<!\w)" + re.escape(label.split()[-1]) + r"(?!\w)")
-    return any(word.search(text) for (_, text), lab in zip(sentences, labels, strict=True)
-               if lab != label)
+                     labels: list[str | None], language: str) -> bool:
+    """Does the article name the label's person, after a first name or title, in a sentence
+    of its own ("Der ukrainische Geheimdienstchef Kyrylo Budanow hat …" before "Budanow:")?"""
+    word = re.compile(r"([^\W\d_][\w'’-]*) " + re.escape(label.split()[-1]) + r"(?!\w)")
+    return any(m.group(1)[:1].isupper() and m.group(1).casefold() not in stop_words(language)
+               for (_, text), lab in zip(sentences, labels, strict=True) if lab != label
+               for m in word.finditer(text))
 
 
 def _asking(sentences: Sequence[tuple[int, str]], labels: list[str | None],
@@ -78,10 +81,12 @@ def turns(sentences: Sequence[tuple[int, str]], language: str) -> list[Turn | No
     counts = Counter(labels)
     valid = {lab for lab in counts if lab is not None and (
         counts[lab] >= 2 or lab.lower() in QUESTIONS | ANSWERS
-        or _named_elsewhere(lab, sentences, labels))}
+        or _named_elsewhere(lab, sentences, labels, language))}
     if sum(counts[lab] for lab in valid) < 2:
         return [None] * len(sentences)
     asking = _asking(sentences, labels, valid)
+    if not asking and not any(lab.lower() in QUESTIONS | ANSWERS for lab in valid):
+        return [None] * len(sentences)  # no one asks: "Tore: …" lines are no interview
     last = max(p for (p, _), lab in zip(sentences, labels, strict=True) if lab in valid)
     out: list[Turn | None] = []
     current: Turn | None = None

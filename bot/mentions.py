@@ -29,8 +29,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from bot.analysis import stop_words
+from bot.analysis import fold, stop_words
 from bot.quotes import Token
+from bot.wordfreqs import zipf
 
 ROLE_ENDINGS_DE = tuple(
     """
@@ -81,12 +82,17 @@ OBSERVERS = frozenset(
     journalist journalistin beobachter beobachterin kritiker kritikerin forscher forscherin
     wissenschaftler wissenschaftlerin expert correspondent observer critic researcher
     """.split())
-_DETS = frozenset("der die das des dem den ein eine einer eines einem einen the a an".split())
+_DETS = frozenset(
+    "der die das des dem den ein eine einer eines einem einen dessen deren sein seine seinen "
+    "seinem seiner ihr ihre ihren ihrem ihrer the a an his her their its".split())
+_INDEFINITE = frozenset("ein eine einer eines einem einen a an".split())
+# words inside a name: "Van der Bellen", "von der Leyen", "bin Salman"
+_PARTICLES = frozenset("van von de der den bin al da di du le la ter ten".split())
 PRONOUNS = frozenset("er sie he she they".split())
 FILLERS = frozenset(
     "auch zudem außerdem dann nun jetzt bereits erneut ebenfalls weiter also again later "
     "too however meanwhile but and aber doch und zuletzt zuvor hingegen dagegen wiederum "
-    "ihrerseits seinerseits".split())
+    "ihrerseits seinerseits sich".split())
 _COMPLEMENT = {"de": frozenset("von des der aus".split()),
                "en": frozenset("of for at from".split())}
 _IN = frozenset(("in",))  # "Regierungskreise in Kiew", "officials in Moscow"
@@ -196,8 +202,21 @@ def mention_at(tokens: list[Token], i: int, language: str) -> tuple[Mention, int
     if j < len(tokens) and tokens[j].text.lower() in ("und", "and", "sowie"):
         two = _simple(tokens, j + 1, language)
         if two is not None and not two[0].pronoun:
-            return _group((one[0], two[0]), tokens), two[1]
+            merged = _one_person(one[0], two[0])
+            return (merged or _group((one[0], two[0]), tokens)), two[1]
     return one
+
+
+def _one_person(a: Mention, b: Mention) -> Mention | None:
+    """"Die frühere Aufsichtsrätin und jetzige Aufsichtsratschefin Brigitte Ederer", "Michael
+    Pock und Sprecher der Neos": one person, when one part is a title alone (no "ein")."""
+    if a.name is None and a.head and b.name and (a.article or "").lower() not in _INDEFINITE:
+        return Mention(b.name, b.name, f"{a.text} und {b.role or ''}".strip(), a.start, b.end,
+                       b.head or a.head)
+    if a.name and not a.role and b.name is None and b.head \
+            and (b.article or "").lower() not in _INDEFINITE and not b.article:
+        return Mention(a.name, a.name, b.text, a.start, b.end, b.head)
+    return None
 
 
 def _group(parts: tuple[Mention, ...], tokens: list[Token]) -> Mention:
@@ -243,6 +262,15 @@ def _phrase(tokens: list[Token], i: int, language: str) -> tuple[Mention, int] |
             break
         word = tok.text
         last = items[-1][0] if items else None
+        if last == "name" and word.lower() in _PARTICLES and _particle_name(tokens, j, language):
+            while tokens[j].text.lower() in _PARTICLES:
+                items.append(("name", j, j))
+                j += 1
+            continue
+        if j == 0 and language == "de" and _initial_adjective(tokens, j):
+            items.append(("adj", j, j))  # "Neue Smartphones verkündet Apple"
+            j += 1
+            continue
         if word[:1].isupper() and _is_name(tok, language):
             if last == "name" and _place(word):
                 break  # "Präsident Arkadi Wolkow Minsk besucht": Minsk is no part of him
@@ -318,6 +346,28 @@ def _build(tokens: list[Token], i: int, det: bool, items: list[tuple[str, int, i
         return Mention(text, name, None, start, end), end_tok + 1
     role = _span_text(tokens, first, items[last_role][2])
     return Mention(text, name, role, start, end, head), end_tok + 1
+
+
+def _initial_adjective(tokens: list[Token], j: int) -> bool:
+    """Is the sentence's first word a common adjective before a noun ("Neue Smartphones",
+    "Russische Soldaten"), capitalised only for its place? First names ending in -e are
+    rarer words ("Anne", "Heike")."""
+    word = tokens[j].text
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    return (word.endswith(_ADJ_ENDINGS) and nxt is not None and nxt.text[:1].isupper()
+            and zipf(fold(word), "de") >= 4.5)
+
+
+def _particle_name(tokens: list[Token], j: int, language: str) -> bool:
+    """Do particles at `j` go on a name ("Van der Bellen"), not a new phrase ("der ARD")?"""
+    first = tokens[j - 1].text.lower()
+    k = j
+    while k < len(tokens) and tokens[k].text.lower() in _PARTICLES and k - j < 2:
+        k += 1
+    if k >= len(tokens) or not _is_name(tokens[k], language) or is_role(tokens[k].text,
+                                                                         language):
+        return False
+    return tokens[j].text.lower() not in ("der", "den") or first in ("van", "von")
 
 
 def _place(word: str) -> bool:

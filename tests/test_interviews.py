@@ -46,3 +46,8 @@ def test_after_the_last_turn_the_article_speaks() -> None:
 def test_labels_with_an_article_are_no_names() -> None:
     sentences = [(0, "Das Wichtigste: Es regnet."), (1, "Das Wichtigste: Es schneit.")]
     assert turns(sentences, "de") == [None, None]
+
+
+def test_lines_with_labels_but_no_questions_are_no_interview() -> None:
+    sentences = [(0, "Tore: Fröschl (25.), Hinum (28.)."), (1, "Tore: Alba (5.), Iniesta (30.).")]
+    assert turns(sentences, "de") == [None, None]

@@ -182,6 +182,8 @@ def test_observers_speak_for_no_one() -> None:
     ("Peskow sagte: „Das ist falsch.“", "Peskow", "direct"),
     ("Peskow: „Das ist falsch.“", "Peskow", "direct"),
     ("Die Zahl ist „deutlich zu hoch“, sagte Peskow.", "Peskow", "reported"),
+    ("Neue Smartphones verkündet Apple stets im Herbst.", "Apple", "reported"),  # object first
+    ("Dem Magazin Time sagte Medwedew, das sei falsch.", "Medwedew", "reported"),  # dative
 ])
 def test_german_frames(text: str, speaker: str | None, kind: str) -> None:
     [a] = one(text)
