@@ -26,8 +26,9 @@ came before ("Weder das Pentagon noch die NATO bestätigen diese Meldung bisher,
 dafür keine Beweise." -> Pentagon and NATO, unconfirmed, the figures of the sentence
 before); a reaction refers to the figures of the nearest sentence with figures at most
 two sentences back. Not handled: numbers in words above zwölf/twelve, "Tausende"/
-"thousands" (no figure), ranges ("10.000 bis 12.000": two figures), figures given in a
-table, and reactions that name the figure they contest further away.
+"thousands" (no figure), ranges as one ("10.000 bis 12.000" gives two figures, each
+with its own qualifier), figures given in a table, and reactions that name the figure
+they contest further away.
 """
 
 from __future__ import annotations
@@ -197,8 +198,17 @@ def figures_in(text: str, language: str, counted: Callable[[str], bool] | str,
     return out
 
 
+_RANGE = re.compile(r"\s*(?:bis|to|und|and|oder|or|[-–])\s*(?=\d)")
+
+
 def _bound(sentence: str, end: int, counted: Callable[[str], bool]) -> int | None:
-    """Where the counted noun ends, if it follows the number at `end` closely enough."""
+    """Where the counted noun ends, if it follows the number at `end` closely enough (past
+    the second number of a range: "50 bis 70 Menschen")."""
+    rng = _RANGE.match(sentence, end)
+    if rng is not None:
+        second = NUMBER_RE.match(sentence, rng.end())
+        if second is not None:
+            end = second.end()
     for n, w in enumerate(_WORD_RE.finditer(sentence, end)):
         if n >= COUNTED_WITHIN or w.group()[0].isdigit() or w.group().lower() in _WORDS:
             return None

@@ -112,6 +112,13 @@ def test_a_number_must_be_bound_to_what_is_counted() -> None:
                       "Soldaten") == []
 
 
+def test_a_range_gives_both_numbers() -> None:
+    found = figures_in("Zwischen 10.000 und 12.000 Soldaten sind es, sonst 50 bis 70 Soldaten.",
+                       "de", "Soldaten")
+    assert [(f.value, f.qualifier) for f in found] == [
+        ("10.000", "zwischen"), ("12.000", None), ("50", None), ("70", None)]
+
+
 def test_claimant_from_the_attribution() -> None:
     nis = Attribution("NIS", "südkoreanische Geheimdienst", ("KR",), "reported")
     [f] = figures_in("Am Freitag hieß es, 1.500 Soldaten würden ausgebildet.", "de",
