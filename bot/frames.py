@@ -322,14 +322,17 @@ def source_after(toks: list[Token], i: int, language: str) -> Mention | None:
     if j < len(toks) and report_noun(toks[j].text):
         noun = toks[j]
         j += 1
-        if j < len(toks) and toks[j].text.lower() in ("von", "of", "by", "from", "aus"):
+        nxt = toks[j].text.lower() if j < len(toks) else ""
+        if nxt in ("von", "of", "by", "from", "aus"):
             j += 1
-        m = mention_after(toks, j, language) if j < len(toks) else None
+        # the source follows as "von X" or in the genitive, not "laut einem Bericht ihre …"
+        m = mention_after(toks, j, language) if nxt in _SOURCE_STARTS else None
         return m or Mention(noun.text, None, None, noun.start, noun.end, noun.text.lower())
     return mention_after(toks, i, language)
 
 
 _ARTICLES = frozenset("der die das des dem den ein einem einer eines the a an".split())
+_SOURCE_STARTS = frozenset("von of by from aus des der eines einer".split())
 
 
 def _before_noun(toks: list[Token], j: int) -> bool:

@@ -18,7 +18,8 @@ Titles are known by a table of role words (German by their ending: -sprecher,
 -minister, -chef, -regierung, -amt ...; English as words: spokesman, secretary,
 officials ...); the capitalised words after the last title are the name, those before it
 belong to the role ("Russlands Präsident Wladimir Putin"). Not handled: a title the table
-lacks (the words are taken as a name: "Generalinspekteur Breuer" -> name both), a name
+lacks (the words are taken as a name: "Generalinspekteur Breuer" -> name both), a noun
+right after a name ("laut Filzmaier Aufträge …" -> name "Filzmaier Aufträge"), a name
 before its title without a comma ("Peskow Sprecher"), relative clauses as roles ("Peskow,
 der für Putin spricht").
 """
@@ -271,6 +272,8 @@ def _phrase(tokens: list[Token], i: int, language: str) -> tuple[Mention, int] |
             items.append(("adj", j, j))  # "Neue Smartphones verkündet Apple"
             j += 1
             continue
+        if language == "de" and _initial_adverb(tokens, j):
+            break
         if word[:1].isupper() and _is_name(tok, language):
             if last == "name" and _place(word):
                 break  # "Präsident Arkadi Wolkow Minsk besucht": Minsk is no part of him
@@ -356,6 +359,12 @@ def _initial_adjective(tokens: list[Token], j: int) -> bool:
     nxt = tokens[j + 1] if j + 1 < len(tokens) else None
     return (word.endswith(_ADJ_ENDINGS) and nxt is not None and nxt.text[:1].isupper()
             and zipf(fold(word), "de") >= 4.5)
+
+
+def _initial_adverb(tokens: list[Token], j: int) -> bool:
+    """Is the sentence's first word an adverb ("Abschließend", "Möglicherweise")?"""
+    word = tokens[j].text.lower()
+    return j == 0 and word.endswith(("end", "weise"))
 
 
 def _particle_name(tokens: list[Token], j: int, language: str) -> bool:

@@ -29,7 +29,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.entities import keys_in
+from bot.entities import keys_in, mentions
 from bot.mentions import OBSERVERS, Mention, is_role, mention_at
 from bot.quotes import Token
 
@@ -136,8 +136,8 @@ class Speakers:
     def keys_for(self, m: Mention) -> tuple[str, ...]:
         keys = list(_role_keys(m, self.known))
         if m.name:
-            if m.head not in OBSERVERS:
-                keys.extend(keys_in(m.name))
+            if m.head not in OBSERVERS:  # a name is no adjective: "Oskar Deutsch" is no DE
+                keys.extend(k for e in mentions(m.name) if e.kind != "adjectives" for k in e.keys)
             keys.extend(self.known.get(surname(m.name), ()))
         return tuple(dict.fromkeys(keys))
 

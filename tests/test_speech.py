@@ -163,6 +163,11 @@ def test_speaks_for_from_the_article_itself() -> None:
     assert speech[1] == ARTICLE
 
 
+def test_a_surname_is_no_adjective() -> None:
+    [a] = one("Drohungen häufen sich, sagte Oskar Deutsch, Präsident der Kultusgemeinde Wien.")
+    assert (a.speaker, a.speaks_for) == ("Oskar Deutsch", ("AT",))
+
+
 def test_observers_speak_for_no_one() -> None:
     [a] = one("Russland werde nicht nachgeben, sagte der Russland-Experte Hans Maier.")
     assert (a.speaker, a.role, a.speaks_for) == ("Hans Maier", "Russland-Experte", ())
@@ -184,6 +189,8 @@ def test_observers_speak_for_no_one() -> None:
     ("Die Zahl ist „deutlich zu hoch“, sagte Peskow.", "Peskow", "reported"),
     ("Neue Smartphones verkündet Apple stets im Herbst.", "Apple", "reported"),  # object first
     ("Dem Magazin Time sagte Medwedew, das sei falsch.", "Medwedew", "reported"),  # dative
+    ("Abschließend forderte Peskow, die Vorwürfe aufzuklären.", "Peskow", "reported"),
+    ("Laut einem Medienbericht wollen die Banken ihre Pleite abwenden.", None, "reported"),
 ])
 def test_german_frames(text: str, speaker: str | None, kind: str) -> None:
     [a] = one(text)
