@@ -266,3 +266,38 @@ def test_any_text_gets_an_attribution_per_sentence(paragraphs: list[str], langua
         assert s.attribution.kind in ("direct", "reported", "article")
         assert (s.attribution.kind == "article") <= (s.attribution.speaker is None)
         assert 0 <= s.span.start < s.span.end <= len(paragraphs[s.paragraph])
+
+
+@pytest.mark.parametrize(("question", "language", "speakers"), [
+    ("What does Russia say?", "en", ["offizielles Moskau", "Dmitri Peskow", "Dmitri Peskow"]),
+    ("Was sagt Moskau?", "de", ["offizielles Moskau", "Dmitri Peskow", "Dmitri Peskow"]),
+    ("What does the Kremlin say?", "en", ["offizielles Moskau", "Dmitri Peskow",
+                                          "Dmitri Peskow"]),
+    ("What does the US say?", "en", ["US-Regierung", "Lloyd Austin", "Pentagon und NATO",
+                                     "Lloyd Austin"]),
+    ("Was sagt die NATO?", "de", ["NATO", "Farah Dakhlallah", "Pentagon und NATO"]),
+    ("Wie reagiert Südkorea?", "de", ["NIS", "NIS", "NIS", "NIS", "NIS",
+                                      "Sprecher des südkoreanischen Präsidialamtes"]),
+])
+def test_statements_of_the_entity_asked(question: str, language: str,
+                                        speakers: list[str]) -> None:
+    """What the engine will rank first: the bundled article's statements by the entity a
+    question asks about, or by those who speak for it."""
+    from bot.entities import entity_asked
+
+    key = entity_asked(question, language)
+    assert key is not None
+    _, speech = attributed(bundled_knowledge() / "nordkorea-soldaten-russland.yaml")
+    assert [s.attribution.speaker for s in speech.sentences
+            if speaks_for(s.attribution, key)] == speakers
+
+
+def test_statements_of_a_person_asked() -> None:
+    from bot.entities import person_asked
+
+    _, speech = attributed(bundled_knowledge() / "nordkorea-soldaten-russland.yaml")
+    for question in ("Was sagt Peskow?", "What did Peskov say?"):
+        name = person_asked(question, "de")
+        assert name is not None
+        said = [s for s in speech.sentences if said_by(s.attribution, name)]
+        assert [s.attribution.kind for s in said] == ["direct", "direct"]
