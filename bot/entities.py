@@ -1,7 +1,7 @@
 """Who a word stands for: countries, capitals, institutions, people and demonyms.
 
 The shipped table `bot/data/institutions.yaml` lists, per entity key (RU, US, KP, KR, UA,
-NATO, EU, UN, CN, ... 36 in all), the words German and English news use for it: the
+NATO, EU, UN, CN, ... 37 in all), the words German and English news use for it: the
 country ("Russland", "Russia"), the capital as the government ("Moskau dementiert"),
 institutions ("Kreml", "Pentagon", "NIS"), office holders ("Wladimir Putin", "Putin") and
 adjectives ("russisch" -> "russischen", "South Korean").
