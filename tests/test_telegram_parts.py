@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.errors import ConfigError
 from bot.telegram import buttons, logs
+from bot.telegram.catalog import read_catalog
 from bot.telegram.config import Config, load_config, parse_config
 from bot.telegram.limits import QuestionLimiter, Verdict
 
@@ -150,3 +153,35 @@ def test_token_is_redacted_from_messages_and_tracebacks(caplog: pytest.LogCaptur
             logging.getLogger("telegram.ext").exception("boom")
     assert secret not in caplog.text
     assert "bot<token>/getMe" in caplog.text and "bot<token>/sendMessage" in caplog.text
+
+
+# ---- catalog -----------------------------------------------------------------------------
+
+
+class Records:
+    """Article metadata as the engine's store gives it (no text)."""
+
+    def __init__(self, metas: list[dict[str, Any]]) -> None:
+        self.metas = metas
+        self.n_articles = len(metas)
+        self.n_passages = 3 * len(metas)
+
+    def article_meta(self, number: int) -> dict[str, Any]:
+        return self.metas[number]
+
+    def passage_count(self, number: int) -> int:
+        return 3
+
+
+def test_catalog_keeps_the_newest_and_counts_from_metadata() -> None:
+    metas = [
+        {"id": f"a{n}", "title": f"T{n}", "language": "de", "source": "dpa" if n % 2 else None,
+         "url": None, "published": f"2024-01-{n + 1:02d}" if n < 20 else None, "updated": None}
+        for n in range(60)
+    ]  # fmt: skip
+    catalog = read_catalog(Records(metas))
+    assert (catalog.articles, catalog.passages) == (60, 180)
+    assert [e.id for e in catalog.newest[:2]] == ["a19", "a18"]  # the newest first
+    assert len(catalog.newest) == 40 and catalog.newest[20].published is None  # undated last
+    assert catalog.first == dt.date(2024, 1, 1) and catalog.last == dt.date(2024, 1, 20)
+    assert catalog.outlets == ("dpa",) and catalog.outlet_count == 1

@@ -47,10 +47,6 @@ class Entry:
     updated: dt.date | None
     passages: int
 
-    @property
-    def day(self) -> dt.date | None:
-        """The article's date: published, else updated."""
-        return self.published or self.updated
 
 
 @dataclass(frozen=True)
@@ -67,37 +63,35 @@ class Catalog:
 
 
 def read_catalog(records: ArticleRecords) -> Catalog:
-    """The catalog of every article in `records`, from metadata only (one pass)."""
+    """The catalog of every article in `records`, from metadata only (one pass; ISO dates
+    compare as text, so only the newest NEWEST articles become `Entry` objects)."""
     outlets: Counter[str] = Counter()
-    first: dt.date | None = None
-    last: dt.date | None = None
+    days: list[str] = []  # the earliest and the latest date seen, as text
 
-    def entries() -> Iterator[Entry]:
-        nonlocal first, last
+    def keys() -> Iterator[tuple[bool, str, str, int]]:
         for number in range(records.n_articles):
-            entry = _entry(records.article_meta(number), records.passage_count(number))
-            if entry.source and (entry.source in outlets or len(outlets) < MAX_OUTLETS):
-                outlets[entry.source] += 1
-            if entry.day:
-                first = entry.day if first is None else min(first, entry.day)
-                last = entry.day if last is None else max(last, entry.day)
-            yield entry
+            meta = records.article_meta(number)
+            source, day = meta.get("source"), meta.get("published") or meta.get("updated")
+            if isinstance(source, str) and source and (source in outlets
+                                                       or len(outlets) < MAX_OUTLETS):
+                outlets[source] += 1
+            if isinstance(day, str) and day:
+                days[:] = [min(days[0], day), max(days[1], day)] if days else [day, day]
+            else:
+                day = None
+            yield (day is not None, day or "", str(meta.get("id", "")), number)
 
-    newest = heapq.nlargest(NEWEST, entries(), key=_newness)
+    newest = heapq.nlargest(NEWEST, keys())
     return Catalog(
         articles=records.n_articles,
         passages=records.n_passages,
-        newest=tuple(newest),
-        first=first,
-        last=last,
+        newest=tuple(_entry(records.article_meta(n), records.passage_count(n))
+                     for *_, n in newest),
+        first=_date(days[0]) if days else None,
+        last=_date(days[1]) if days else None,
         outlets=tuple(name for name, _ in outlets.most_common(3)),
         outlet_count=len(outlets),
     )
-
-
-def _newness(entry: Entry) -> tuple[bool, dt.date, str]:
-    """Sort key: dated articles before undated ones, the newest first, then by id."""
-    return (entry.day is not None, entry.day or dt.date.min, entry.id)
 
 
 def _entry(meta: dict[str, Any], passages: int) -> Entry:
