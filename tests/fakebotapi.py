@@ -46,6 +46,7 @@ import itertools
 import json
 import random
 import re
+import signal
 import socket
 import struct
 import sys
@@ -654,6 +655,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token", default=TOKEN)
     parser.add_argument("--ask", default="Wie viele Soldaten?", help="the question to send")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait")
+    parser.add_argument("--stay", action="store_true",
+                        help="after the answer, go on serving until SIGTERM (so the bot stops "
+                             "cleanly); the exit code still says whether it answered")
     args = parser.parse_args(argv)
     api = FakeBotAPI(token=args.token).start(args.port)
     print(f"fake Bot API on {api.base_url}, asking {args.ask!r}", flush=True)
@@ -662,12 +666,17 @@ def main(argv: list[str] | None = None) -> int:
         reply = asyncio.run(api.reply_to(question, timeout=args.timeout))
     except AssertionError:
         print(f"no answer within {args.timeout:.0f} s", file=sys.stderr)
-        return 1
-    finally:
-        api.long_poll = False
-        time.sleep(0.6)  # let a waiting getUpdates return before the server goes
         api.stop()
+        return 1
     print(f"answered: {re.sub(r'<[^>]+>', '', reply['text'])}", flush=True)
+    if args.stay:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        stop.wait()
+    api.long_poll = False
+    time.sleep(0.6)  # let a waiting getUpdates return before the server goes
+    api.stop()
     return 0
 
 
