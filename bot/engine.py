@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot import selection, semantic
+from bot import selection, semantic, statements, textfragment
 from bot.analysis import analyzer
 from bot.answering import Scored, score_hits
 from bot.collection import Collection
@@ -35,7 +35,7 @@ from bot.index import (
     open_index,
 )
 from bot.knowledge import KnowledgeBase
-from bot.models import Answer, Article, FollowUp, Hit, Passage, Snippet, Source, Span
+from bot.models import Answer, Article, Figure, FollowUp, Hit, Passage, Snippet, Source, Span
 from bot.query import QueryGroup, build_query
 from bot.question import Question, analyse
 from bot.retrieval import CANDIDATES, bm25_hits, bm25_scores
@@ -48,6 +48,7 @@ __all__ = ["ANALYSIS_VERSION", "Engine"]
 JUDGED = 8  # candidates judged for "found" at most (the best-ranked first)
 FOLLOW_UP_BONUS = 2.0  # ranking points for a passage of the article a follow-up follows
 MAX_FOLLOWED = 200  # passages of a followed article read at most
+MAX_PARTS = 64  # parts of one long paragraph looked through for a figure's passage
 
 
 class Engine:
@@ -72,6 +73,7 @@ class Engine:
 
     def _use(self, store: Store) -> None:
         self.store = store
+        self._speeches = statements.Speeches(self.article)  # who says what, per article
         self.collections = [
             Collection(language, PassageList(store, language), store.indexes[language], store)
             for language in sorted(store.indexes)
@@ -193,9 +195,12 @@ class Engine:
         q = analyse(question)
         if follow_up is not None:
             q = followed(q, analyse(follow_up.question))
+        who = statements.asked(question, q.language, q.kind)
         found: list[Scored] = []
         for collection in self.collections:
             groups = build_query(q, collection.language, collection.index.vocab)
+            if who is not None:
+                groups = statements.widened(groups, who, collection.language)
             if not groups:
                 continue
             hits = self._retrieve(q, collection, groups, candidates)
@@ -259,12 +264,17 @@ class Engine:
         confidence = candidates[0].confidence if candidates else 0.0
         found = confidence >= FOUND_THRESHOLD
         snippets: list[Snippet] = []
+        figures: tuple[Figure, ...] = ()
         if found:
             candidates = _judged(candidates, min(JUDGED, 2 * (offset + top) + 2))
             sure = [c for c in candidates if c.confidence >= FOUND_THRESHOLD]
+            who = statements.asked(question, q.language, q.kind)
+            if who is not None:  # "What does Russia say?": Russia's statements, newest first
+                sure = statements.by_speaker(sure, who, self._speeches)
+            figures = self._figures(q, sure)
             shown = selection.arrange(
                 sure, lambda c: c.rank_score, lambda c: c.passage.article_id,
-                self._published, newest_first=selection.asks_for_now(question))
+                self._published, newest_first=who is not None or selection.asks_for_now(question))
             seen: set[str] = set()
             for c in shown:
                 if len(snippets) >= offset + top:
@@ -279,7 +289,7 @@ class Engine:
         return Answer(
             question=question, language=q.language, kind=q.kind,
             found=found and bool(snippets), confidence=confidence,
-            snippets=tuple(snippets), elapsed_ms=elapsed, focus=q.focus,
+            snippets=tuple(snippets), elapsed_ms=elapsed, focus=q.focus, figures=figures,
         )
 
     def _published(self, scored: Scored) -> dt.date | None:
@@ -301,10 +311,46 @@ class Engine:
             url=article.url, published=article.published, updated=article.updated,
             paragraph=passage.paragraph, section=passage.section,
         )
+        said = self._speeches.attribution(passage, q)
+        if not highlights and said.speaker and said.speaker in quote:
+            at = quote.index(said.speaker)  # a statement: the speaker, where the quote names them
+            highlights = (Span(at, at + len(said.speaker)),)
+            answered = True
+        else:
+            answered = bool(scored.evidence) and bool(highlights)
         return Snippet(quote=quote, highlights=highlights, passage_id=passage.id,
                        source=source, score=scored.rank_score, language=passage.language,
-                       confidence=scored.confidence,
-                       answer_highlighted=bool(scored.evidence) and bool(highlights))
+                       confidence=scored.confidence, answer_highlighted=answered,
+                       attribution=statements.said(said),
+                       link=textfragment.link(article.url, quote) if article.url else None)
+
+    def _passage_at(self, article_id: str, paragraph: int, text: str) -> str | None:
+        """The id of the passage of paragraph `paragraph` (1-based) that holds `text`."""
+        whole = f"{article_id}#{paragraph}"
+        if self.store.passage_number(whole) is not None:
+            return whole
+        for part in range(1, MAX_PARTS + 1):
+            number = self.store.passage_number(f"{whole}.{part}")
+            if number is None:
+                return None
+            if text in self.store.passage(number).text:
+                return f"{whole}.{part}"
+        return None
+
+    def _figures(self, q: Question, sure: list[Scored]) -> tuple[Figure, ...]:
+        """A count question's figures in the sure candidates' articles, by date."""
+        if q.kind != "count" or not q.counted or not sure:
+            return ()
+        language = sure[0].passage.language
+        collection = next(c for c in self.collections if c.language == language)
+        terms = {t for g in build_query(q, language, collection.index.vocab)
+                 if g.word == q.counted for t in g.terms}
+        lang = analyzer(language)
+
+        def counted(word: str) -> bool:
+            return bool(terms.intersection(lang.token_terms(word)))
+
+        return statements.count_figures(sure, counted, self._speeches, self._passage_at)
 
 
 def followed(q: Question, before: Question) -> Question:

@@ -203,6 +203,18 @@ def keys_in(text: str, people: bool = True) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def aliases(key: str) -> tuple[str, ...]:
+    """Every word the table has for entity `key`: names, capitals, bodies, office holders'
+    surnames and adjectives (as listed), for widening a query about the entity."""
+    t = table()
+    words: dict[str, None] = {}
+    for index in (t.exact, t.folded, t.phrases, t.stems):
+        for alias, entries in index.items():
+            if any(k == key for k, _ in entries):
+                words[alias] = None
+    return tuple(words)
+
+
 def entity(key: str) -> Entity:
     return table().entities[key]
 

@@ -99,6 +99,52 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Said:
+    """Who says a quote and how (bot/speech.py): the speaker as the article names them
+    (None for the article's own voice), their role, the entities they speak for (RU, US,
+    NATO...), and `kind`: direct (a quotation), reported, or article."""
+
+    speaker: str | None
+    role: str | None
+    speaks_for: tuple[str, ...]
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "role": self.role,
+                "speaks_for": list(self.speaks_for), "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure a count question asks for, as an article gives it: the number as
+    written, what qualifies it ("bis zu"), its status (planned, reported, confirmed,
+    unconfirmed, denied), who claims it, the sentence and its source, the reactions to it
+    (who, and their stance) and the claimant's earlier figure it revises."""
+
+    value: str
+    number: float
+    qualifier: str | None
+    status: str | None
+    claimant: str | None
+    quote: str
+    passage_id: str
+    article_id: str
+    published: dt.date | None
+    reactions: tuple[tuple[str, str], ...] = ()
+    revises: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value, "number": self.number, "qualifier": self.qualifier,
+            "status": self.status, "claimant": self.claimant, "quote": self.quote,
+            "passage_id": self.passage_id, "article_id": self.article_id,
+            "published": self.published.isoformat() if self.published else None,
+            "reactions": [{"parties": p, "stance": s} for p, s in self.reactions],
+            "revises": self.revises,
+        }
+
+
+@dataclass(frozen=True)
 class Snippet:
     """One quote: 1-2 verbatim sentences of a passage, the spans to highlight, and the source."""
 
@@ -112,6 +158,8 @@ class Snippet:
     # the highlights are the answer asked for (a number, a date, a speaker...), not only
     # the question's own words found in the quote
     answer_highlighted: bool = False
+    attribution: Said | None = None
+    link: str | None = None  # the source URL with a text fragment that points at the quote
 
     def to_dict(self) -> dict[str, Any]:
         s = self.source
@@ -131,6 +179,8 @@ class Snippet:
             "score": round(self.score, 4),
             "confidence": round(self.confidence, 3),
             "language": self.language,
+            "attribution": self.attribution.to_dict() if self.attribution else None,
+            "link": self.link,
         }
 
 
@@ -146,6 +196,7 @@ class Answer:
     snippets: tuple[Snippet, ...]
     elapsed_ms: float = 0.0
     focus: tuple[str, ...] = field(default_factory=tuple)
+    figures: tuple[Figure, ...] = ()  # a count question's figures across articles, by date
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,4 +207,5 @@ class Answer:
             "confidence": round(self.confidence, 3),
             "elapsed_ms": round(self.elapsed_ms, 2),
             "snippets": [s.to_dict() for s in self.snippets],
+            **({"figures": [f.to_dict() for f in self.figures]} if self.kind == "count" else {}),
         }

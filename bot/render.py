@@ -11,11 +11,25 @@ WORDS = {
         "nothing": "I found nothing on that in the articles.",
         "para": "para.",
         "updated": "updated",
+        "says": "says",
+        "reported": "according to",
+        "figures": "Figures, by date",
+        "undated": "undated",
+        "revises": "before",
+        "planned": "planned", "reported_status": "reported", "confirmed": "confirmed",
+        "unconfirmed": "not confirmed", "denied": "denied",
     },
     "de": {
         "nothing": "Dazu habe ich in den Artikeln nichts gefunden.",
         "para": "Abs.",
         "updated": "aktualisiert",
+        "says": "sagt",
+        "reported": "laut",
+        "figures": "Zahlen, nach Datum",
+        "undated": "ohne Datum",
+        "revises": "zuvor",
+        "planned": "geplant", "reported_status": "gemeldet", "confirmed": "bestätigt",
+        "unconfirmed": "nicht bestätigt", "denied": "dementiert",
     },
 }
 
@@ -65,10 +79,12 @@ def as_text(answer: Answer, color: bool = False) -> str:
         return words(answer.language)["nothing"]
     start, end = ("\033[1m", "\033[0m") if color else ("**", "**")
     w = words(answer.language)
+    timeline = figures_text(answer)
     if len(answer.snippets) == 1:
         snippet = answer.snippets[0]
         return f"{_quoted(snippet, answer.language, start, end)}\n" \
-               f"   — {source_line(snippet.source, answer.language)}"
+               f"   — {source_line(snippet.source, answer.language)}" + \
+               (f"\n\n{timeline}" if timeline else "")
     blocks: list[str] = []
     last = None
     for i, snippet in enumerate(answer.snippets, start=1):
@@ -79,6 +95,8 @@ def as_text(answer: Answer, color: bool = False) -> str:
         where = f"{w['para']} {source.paragraph}" + (f", {source.section}" if source.section
                                                      else "")
         blocks.append(f" {i}. {_quoted(snippet, answer.language, start, end)} ({where})")
+    if timeline:
+        blocks.append("\n" + timeline)
     return "\n".join(blocks)
 
 
@@ -86,7 +104,43 @@ def _quoted(snippet: Snippet, language: str, start: str, end: str) -> str:
     quote = highlighted(snippet, start, end) if snippet.answer_highlighted else snippet.quote
     if not snippet.quote.startswith(_QUOTE_MARKS):
         quote = f"„{quote}“" if language == "de" else f"“{quote}”"
-    return quote
+    who = speaker_line(snippet, language)
+    return f"{quote} ({who})" if who else quote
+
+
+def speaker_line(snippet: Snippet, language: str) -> str:
+    """"sagt Dmitri Peskow, Sprecher von Präsident Wladimir Putin" / "laut NIS"; "" for
+    the article's own voice."""
+    said = snippet.attribution
+    if said is None or not said.speaker:
+        return ""
+    w = words(language)
+    verb = w["says"] if said.kind == "direct" else w["reported"]
+    return f"{verb} {said.speaker}" + (f", {said.role}" if said.role else "")
+
+
+def figures_text(answer: Answer) -> str:
+    """A count question's figures as a timeline, one line each (empty if none)."""
+    if not answer.figures:
+        return ""
+    w = words(answer.language)
+    lines = [f"{w['figures']}:"]
+    for f in answer.figures:
+        date = f.published.isoformat() if f.published else w["undated"]
+        value = f"{f.qualifier} {f.value}" if f.qualifier else f.value
+        parts = [value]
+        if f.claimant:
+            parts.append(f.claimant)
+        if f.status:
+            parts.append(w.get(f.status if f.status != "reported" else "reported_status",
+                               f.status))
+        line = f"  {date}  " + " — ".join(parts)
+        if f.revises:
+            line += f" ({w['revises']} {f.revises})"
+        for party, stance in f.reactions:
+            line += f"; {party}: {w.get(stance, stance)}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _article_line(source: Source, language: str) -> str:

@@ -75,10 +75,12 @@ def test_more_snippets_with_offset(bundled_engine: Engine) -> None:
 def test_json_shape(bundled_engine: Engine) -> None:
     data = bundled_engine.answer("Wie viele Soldaten?").to_dict()
     assert set(data) == {"question", "language", "kind", "found", "confidence", "elapsed_ms",
-                         "snippets"}
+                         "snippets", "figures"}  # figures: a count question's
     snippet = data["snippets"][0]
-    assert {"quote", "highlights", "passage_id", "article_id", "title", "source", "url",
-            "published", "paragraph", "section", "score"} <= set(snippet)
+    assert {"quote", "highlights", "answer_highlighted", "passage_id", "article_id", "title",
+            "source", "url", "published", "paragraph", "section", "score", "confidence",
+            "attribution", "link"} <= set(snippet)
+    assert "figures" not in bundled_engine.answer("Was sagt Peskow?").to_dict()
     for start, end in snippet["highlights"]:
         assert 0 <= start < end <= len(snippet["quote"])
 
