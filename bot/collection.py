@@ -54,13 +54,17 @@ class Collection:
         return self._mean_length
 
     def title(self, article_id: str) -> tuple[frozenset[str], frozenset[str]]:
-        """An article's title: its analysed terms and its words, folded."""
+        """An article's title (and the years it was published and updated): its analysed
+        terms and its words, folded."""
         known = self._titles.get(article_id)
         if known is None:
             number = self.store.ids.get(article_id) if self.store is not None else None
-            text = str(self.store.article_meta(number)["title"]) \
-                if self.store is not None and number is not None else ""
-            known = _title(self.language, text)
+            meta = self.store.article_meta(number) \
+                if self.store is not None and number is not None else {}
+            # the years it was published and updated count as its title's words too
+            # ("Wie viele Soldaten 2024?")
+            years = " ".join(str(meta[k])[:4] for k in ("published", "updated") if meta.get(k))
+            known = _title(self.language, f"{meta.get('title', '')} {years}".strip())
             if len(self._titles) >= TITLES:
                 self._titles.clear()
             self._titles[article_id] = known

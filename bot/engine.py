@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -35,6 +34,7 @@ from bot.index import (
     open_index,
 )
 from bot.knowledge import KnowledgeBase
+from bot.locks import ReadWriteLock
 from bot.models import Answer, Article, Figure, FollowUp, Hit, Passage, Snippet, Source, Span
 from bot.query import QueryGroup, build_query
 from bot.question import Question, analyse
@@ -48,6 +48,7 @@ __all__ = ["ANALYSIS_VERSION", "Engine"]
 JUDGED = 8  # candidates judged for "found" at most (the best-ranked first)
 FOLLOW_UP_BONUS = 2.0  # ranking points for a passage of the article a follow-up follows
 MAX_FOLLOWED = 200  # passages of a followed article read at most
+NO_NUMBER = 0.05  # the most a count question's answer is worth when its quote has no number
 MAX_PARTS = 64  # parts of one long paragraph looked through for a figure's passage
 
 
@@ -69,7 +70,7 @@ class Engine:
         self._use(store if store is not None else memory_store(build_segment(kb.articles)))
         if store is None:
             self.version = _fingerprint(kb)
-        self._lock = threading.Lock()
+        self._lock = ReadWriteLock()
 
     def _use(self, store: Store) -> None:
         self.store = store
@@ -90,6 +91,7 @@ class Engine:
     def load(
         cls, path: str | Path | None = None, index_dir: str | Path | None = None,
         progress: Callable[[int], None] | None = None, settings: Settings | None = None,
+        warm: bool = True,
     ) -> Engine:
         """The engine over the knowledge at `path` (else the settings': bot/settings.py).
 
@@ -97,6 +99,8 @@ class Engine:
         is opened with index.open_index — the saved one beside the knowledge (or in
         `index_dir`) when it matches, updated when articles were added, rebuilt
         otherwise, or one in memory — and the semantic extra attached when it is on.
+        `warm` reads the saved index into the page cache in the background (for a front
+        end that answers more than one question: index/warming.py).
         """
         settings = (settings or Settings.from_env()).but(path, index_dir)
         root = settings.knowledge_path()
@@ -109,6 +113,8 @@ class Engine:
         engine.index_state = loaded.how
         if settings.semantic:
             engine.semantic = semantic.attach(loaded.store, loaded.directory)
+        if warm:
+            loaded.store.warm()
         return engine
 
     def reload(self) -> list[str]:
@@ -134,7 +140,7 @@ class Engine:
             fresh = merged
             log.warning("knowledge: kept the last good version of %d article(s) from "
                         "file(s) with errors", len(kept))
-        with self._lock:
+        with self._lock.writing():
             self.__dict__.update(
                 {k: v for k, v in fresh.__dict__.items() if k != "_lock"}
             )
@@ -254,7 +260,7 @@ class Engine:
         """Quote the sentences that answer `question`, best first, with their sources;
         a `follow_up` question is read with the exchange it follows (see `search`)."""
         started = time.perf_counter()
-        with self._lock:  # one consistent state, even while reload() swaps it
+        with self._lock.reading():  # one consistent state, even while reload() swaps it
             return self._answer(question, top, offset, started, follow_up)
 
     def _answer(self, question: str, top: int, offset: int, started: float,
@@ -262,6 +268,8 @@ class Engine:
         # the best-ranked candidate decides; the others are judged only when shown
         q, candidates = self.search(question, follow_up=follow_up, judge=1)
         confidence = candidates[0].confidence if candidates else 0.0
+        if q.kind == "count" and candidates and not candidates[0].signals.strength:
+            confidence = min(confidence, NO_NUMBER)  # "how many" is not answered without one
         found = confidence >= FOUND_THRESHOLD
         snippets: list[Snippet] = []
         figures: tuple[Figure, ...] = ()

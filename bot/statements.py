@@ -19,6 +19,7 @@ ms for a 30-sentence article.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -66,20 +67,23 @@ class Speeches:
     def __init__(self, article: Callable[[str], Article | None]) -> None:
         self._article = article
         self._cache: OrderedDict[str, tuple[Article, speech.ArticleSpeech]] = OrderedDict()
+        self._lock = threading.Lock()  # answers run in several threads at once
 
     def of(self, article_id: str) -> tuple[Article, speech.ArticleSpeech] | None:
-        known = self._cache.get(article_id)
-        if known is not None:
-            self._cache.move_to_end(article_id)
-            return known
+        with self._lock:
+            known = self._cache.get(article_id)
+            if known is not None:
+                self._cache.move_to_end(article_id)
+                return known
         article = self._article(article_id)
         if article is None:
             return None
         known = (article, speech.attribute_article(
             [p.text for p in article.paragraphs], article.language, article.title))
-        self._cache[article_id] = known
-        if len(self._cache) > SPEECHES:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self._cache[article_id] = known
+            if len(self._cache) > SPEECHES:
+                self._cache.popitem(last=False)
         return known
 
     def attribution(self, passage: Passage, quote: Span) -> speech.Attribution:
