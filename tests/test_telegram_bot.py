@@ -381,7 +381,8 @@ async def test_long_hostile_article_fits_and_is_escaped(bot: Bot) -> None:
     assert "&lt;b&gt;Lärm&lt;/b&gt; &amp; Rauch in &lt;/blockquote&gt; *Dorf* _x_ `y`" in text
     assert "<i>Ein &lt;b&gt;langer&lt;/b&gt; Artikel &amp; mehr</i>" in text
     assert "Test &amp; &lt;Co&gt;" in text
-    assert '<a href="https://example.org/a?b=1&amp;c=&quot;2&quot;">Link</a>' in text
+    # the link goes to the quoted sentence (a text fragment after the escaped URL)
+    assert '<a href="https://example.org/a?b=1&amp;c=&quot;2&quot;#:~:text=' in text
     assert text.count("<blockquote>") == text.count("</blockquote>") == 1
     assert not any(label.startswith("Absatz") for label in buttons_of(sent))  # it is whole
     bot.api.inline("Wie viele Panzer?")

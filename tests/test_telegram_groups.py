@@ -38,8 +38,9 @@ def bold(text: str) -> list[str]:
 
 
 def source_line(text: str) -> str:
-    """What follows the (first) quote: its source line(s)."""
-    return text.split("</blockquote>\n", 1)[1]
+    """What follows the (first) quote: its source line(s) (a count question's figures
+    come after a blank line)."""
+    return text.split("</blockquote>\n", 1)[1].split("\n\n", 1)[0]
 
 
 async def test_group_reply_is_one_short_quote_with_a_one_line_source(api: FakeBotAPI) -> None:
@@ -53,6 +54,11 @@ async def test_group_reply_is_one_short_quote_with_a_one_line_source(api: FakeBo
     assert "Nordkoreanische Soldaten" in line and "22.10.2024" in line and "¶ " in line
     assert "aktualisiert" not in line  # compact: one date only
     assert "Mehr ▸" in buttons_of(sent) and set(buttons_of(sent)) <= {"Absatz", "Mehr ▸"}
+    # who says it, and how the figure developed, fit in the same short reply
+    assert "🗣 NIS" in line
+    timeline = text.split("📊 Zahlen nach Datum:\n", 1)[1].splitlines()
+    assert any("1.500" in t for t in timeline)
+    assert any("bis zu 12.000" in t and "Pentagon, NATO: nicht bestätigt" in t for t in timeline)
 
 
 async def test_what_does_russia_say_shows_russia_only(api: FakeBotAPI) -> None:

@@ -14,7 +14,7 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from bot.models import Snippet, Source, Span
+from bot.models import Figure, Said, Snippet, Source, Span
 from bot.telegram.catalog import Catalog
 from bot.telegram.i18n import text
 
@@ -183,19 +183,28 @@ def source_text(source: Source, lang: str) -> str:
     return " · ".join(compact_parts(source, lang))
 
 
-def source_html(source: Source, lang: str, *, compact: bool = False) -> str:
-    """The source line under a quote: — <i>title</i> · outlet · date · ¶ n · section · link;
-    `compact`: — <i>outlet or short title</i> · date · ¶ n · link."""
+def source_html(source: Source, lang: str, *, compact: bool = False,
+                said: Said | None = None, url: str | None = None) -> str:
+    """The source line under a quote: — speaker · <i>title</i> · outlet · date · ¶ n ·
+    section · link; `compact`: — speaker · <i>outlet or short title</i> · date · ¶ n · link.
+    The speaker (bot/speech.py) with their role unless compact; none for the article's
+    own voice. `url`: the link to use (the source's, with a text fragment)."""
     title, *rest = compact_parts(source, lang) if compact else source_parts(source, lang)
     parts = [f"<i>{escape(title)}</i>", *(escape(p) for p in rest)]
-    link = _link(source.url, lang)
+    if said is not None and said.speaker:
+        who = said.speaker if compact or not said.role else f"{said.speaker}, {said.role}"
+        parts.insert(0, f"🗣 {escape(shorten(who, 60 if compact else 120))}")
+    link = _link(url or source.url, lang)
     return "— " + " · ".join(parts) + (link if len(link) <= MAX_COMPACT_LINK or not compact
                                        else "")
 
 
-def again_html(source: Source) -> str:
-    """The source line of a further quote from the article just named: — ¶ n · section."""
+def again_html(source: Source, said: Said | None = None) -> str:
+    """The source line of a further quote from the article just named: — speaker · ¶ n ·
+    section."""
     parts = [f"¶ {source.paragraph}"]
+    if said is not None and said.speaker:
+        parts.insert(0, f"🗣 {escape(shorten(said.speaker, 60))}")
     if source.section:
         parts.append(escape(shorten(source.section, 80)))
     return "— " + " · ".join(parts)
@@ -227,8 +236,8 @@ def snippet_html(
     else:
         mark, bold = quote_in_paragraph(snippet, paragraph)
         body = f"<blockquote expandable>{marked_html(paragraph, bold, mark, budget)}"
-    line = again_html(snippet.source) if again else source_html(snippet.source, lang,
-                                                                compact=compact)
+    line = again_html(snippet.source, snippet.attribution) if again else source_html(
+        snippet.source, lang, compact=compact, said=snippet.attribution, url=snippet.link)
     return f"{body}</blockquote>\n{line}"
 
 
@@ -259,6 +268,35 @@ def answer_html(
             return render(budget)
         shown.pop()
     return ""
+
+
+def figures_html(figures: Sequence[Figure], lang: str, limit: int, *, compact: bool = False,
+                 ) -> str:
+    """A count question's figures as a compact timeline, one line each, as many as fit
+    `limit`: "• 22.10.2024 · bis zu 12.000 · NIS (geplant) · Pentagon, NATO: nicht bestätigt"."""
+    lines = [text(lang, "figures")]
+    for f in figures:
+        parts = [format_date(f.published, lang)] if f.published else []
+        parts.append(escape(f"{f.qualifier} {f.value}" if f.qualifier else f.value))
+        claim = escape(shorten(f.claimant, 40)) if f.claimant else ""
+        if f.status:
+            status = text(lang, f"status_{f.status}") if f.status in _STATUSES else f.status
+            claim = f"{claim} ({escape(status)})" if claim else escape(status)
+        if claim:
+            parts.append(claim)
+        if f.revises and not compact:
+            parts.append(text(lang, "revises", value=escape(f.revises)))
+        for party, stance in f.reactions:
+            label = text(lang, f"status_{stance}") if stance in _STATUSES else stance
+            parts.append(f"{escape(shorten(party, 40))}: {escape(label)}")
+        line = "• " + " · ".join(parts)
+        if utf16_len("\n".join([*lines, line])) > limit:
+            break
+        lines.append(line)
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
+_STATUSES = ("planned", "reported", "confirmed", "unconfirmed", "denied")
 
 
 def _largest_fitting(render: Callable[[int], str], low: int, high: int, limit: int) -> int | None:

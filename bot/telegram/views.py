@@ -87,6 +87,11 @@ def compose(
     first = view == place.first_view()
     limit = render.COMPACT_LIMIT if place.compact and first else render.MAX_MESSAGE
     html = render.answer_html(shown, lang, limit, compact=place.compact, opened=opened)
+    if answer.figures and view.shown == place.first_view().shown:
+        # a count question: how the figure developed, as much as fits under the quotes
+        room = limit - render.utf16_len(html) - 2
+        timeline = render.figures_html(answer.figures, lang, room, compact=place.compact)
+        html = f"{html}\n\n{timeline}" if timeline else html
     more = view.more(place.top) if len(snippets) > view.shown else None
     return Composed(html, lang, True, tuple(shown), paragraphs, more)
 
