@@ -111,10 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _engine(args: argparse.Namespace) -> object:
+def _engine(args: argparse.Namespace, warm: bool = True) -> object:
     from bot.engine import Engine
 
-    engine = Engine.load(args.knowledge)
+    engine = Engine.load(args.knowledge, warm=warm)
     for error in engine.errors:
         print(f"newsbot: skipped: {error}", file=sys.stderr)
     if not engine.article_count():
@@ -136,7 +136,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise NewsbotError("--top must be at least 1")
-    engine = _engine(args)
+    engine = _engine(args, warm=args.question == "-")  # one question: nothing to warm for
     assert isinstance(engine, Engine)
     if args.question != "-":
         question = _clip(args.question)

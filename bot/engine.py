@@ -91,6 +91,7 @@ class Engine:
     def load(
         cls, path: str | Path | None = None, index_dir: str | Path | None = None,
         progress: Callable[[int], None] | None = None, settings: Settings | None = None,
+        warm: bool = True,
     ) -> Engine:
         """The engine over the knowledge at `path` (else the settings': bot/settings.py).
 
@@ -98,6 +99,8 @@ class Engine:
         is opened with index.open_index — the saved one beside the knowledge (or in
         `index_dir`) when it matches, updated when articles were added, rebuilt
         otherwise, or one in memory — and the semantic extra attached when it is on.
+        `warm` reads the saved index into the page cache in the background (for a front
+        end that answers more than one question: index/warming.py).
         """
         settings = (settings or Settings.from_env()).but(path, index_dir)
         root = settings.knowledge_path()
@@ -110,6 +113,8 @@ class Engine:
         engine.index_state = loaded.how
         if settings.semantic:
             engine.semantic = semantic.attach(loaded.store, loaded.directory)
+        if warm:
+            loaded.store.warm()
         return engine
 
     def reload(self) -> list[str]:

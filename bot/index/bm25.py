@@ -204,23 +204,42 @@ class BM25Index:
         uniq, inverse = np.unique(docs, return_inverse=True)
         return uniq.astype(np.int64), np.bincount(inverse, weights=tfs).astype(np.float64)
 
+    def _group_postings(self, group: Sequence[int]) -> tuple[npt.NDArray[Any], FloatArray]:
+        """A group's documents (ascending, of any integer type) and frequencies (a new
+        array, free to be worked on in place)."""
+        if len(group) == 1 and group[0] < self._base_terms and not self._parts:
+            lo, hi = self.offsets[group[0]], self.offsets[group[0] + 1]
+            return self.doc_ids[lo:hi], self.tfs[lo:hi].astype(np.float64)
+        return self._postings(group)
+
+    def _contributions(self, docs: npt.NDArray[Any], tf: FloatArray, idf: float) -> FloatArray:
+        """idf * (tf * (k1 + 1) / (tf + norm)) of each document, as BM25Okapi works it out
+        (the same operations in the same order; `tf` is overwritten)."""
+        below = self.norm.take(docs)
+        below += tf
+        tf *= self.k1 + 1
+        tf /= below
+        tf *= idf
+        return tf
+
     def score_groups(
         self, groups: Sequence[Sequence[int]], weights: Sequence[float] | None = None,
     ) -> tuple[IntArray, FloatArray]:
         """Sparse scores: the documents matching any group, and their BM25 scores."""
-        touched: list[IntArray] = []
+        touched: list[npt.NDArray[Any]] = []
         with self._lock:
             acc = self._buffer
             for i, group in enumerate(groups):
                 if not group:
                     continue
-                docs, tf = self._postings(group)
+                docs, tf = self._group_postings(group)
                 idf = self.group_idf(group) * (weights[i] if weights is not None else 1.0)
-                acc[docs] += idf * (tf * (self.k1 + 1) / (tf + self.norm[docs]))
+                np.add.at(acc, docs, self._contributions(docs, tf, idf))  # documents unique
                 touched.append(docs)
             if not touched:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-            cand = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+            cand = (np.unique(np.concatenate(touched)) if len(touched) > 1
+                    else touched[0].astype(np.int64))
             scores = acc[cand].copy()
             acc[cand] = 0.0
         return cand, scores
@@ -285,20 +304,23 @@ class BM25Index:
             found = 0
             done = 0
             rest = 0.0
+            read = 0.0  # the bounds of the groups read: no partial score is above their sum
             for done, i in enumerate(order, start=1):
-                docs, tf = self._postings(groups[i])
-                acc[docs] += idf[i] * (tf * (k1 + 1) / (tf + self.norm[docs]))
+                docs, tf = self._group_postings(groups[i])
+                np.add.at(acc, docs, self._contributions(docs, tf, idf[i]))  # documents unique
                 new = docs if done == 1 else docs[~mark[docs]]
                 mark[new] = True
                 parts.append(new)
                 found += len(new)
                 rest = sum(bound[j] for j in order[done:])
-                if done < len(order) and found >= k:
+                read += bound[i]
+                # (the k-th partial score cannot beat `rest` while `read` does not)
+                if done < len(order) and found >= k and read * (1 + 1e-6) >= rest:
                     cand = np.concatenate(parts)
                     kth = float(np.partition(acc[cand], found - k)[found - k])
                     if kth > rest * (1 + 1e-9) + 1e-12:
                         break
-            cand = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            cand = np.concatenate(parts) if len(parts) > 1 else parts[0].astype(np.int64)
             partial = acc[cand]
             if len(cand) > self.n_docs // 4:  # cheaper than scattering zeros
                 acc.fill(0.0)

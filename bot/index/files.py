@@ -180,8 +180,13 @@ def open_folder(directory: Path, manifest: dict[str, Any]) -> Folder:
         text, *arrays = spell_files(lang)
         keys, starts = (array(a) for a in arrays)
         spell[lang] = SpellArrays(map_file(directory / text, pread=False), keys, starts)
+    # postings first (every question reads some), then texts, then the rest
+    first = [array_file(n, lang) for lang in languages for n in ("docs", "tfs")]
+    order = [*first, TEXTS, ARTICLES, *(n for n in manifest["arrays"] if n not in first
+                                        and n not in (TEXTS, ARTICLES))]
     return Folder(core, map_file(directory / TEXTS), map_file(directory / ARTICLES),
-                  languages, manifest["sections"], postings, tables, spell, manifest)
+                  languages, manifest["sections"], postings, tables, spell, manifest,
+                  [directory / name for name in order])
 
 
 def files_of(directory: Path, manifest: dict[str, Any]) -> dict[str, list[Any]]:

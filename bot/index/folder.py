@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ class Folder:
     tables: dict[str, TableArrays]  # article_ids, L.vocab, L.tokens
     spell: dict[str, SpellArrays]
     manifest: dict[str, Any] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # saved: its files, by use (warming.py)
 
     @property
     def n_passages(self) -> int:

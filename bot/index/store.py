@@ -22,6 +22,7 @@ from bot.index.joining import join_core
 from bot.index.layout import ARTICLE_IDS, TOKENS, VOCAB, language_table
 from bot.index.strings import Analyses, Chain, StringTable
 from bot.index.vocabulary import Vocabulary
+from bot.index.warming import warm
 from bot.models import Article, Paragraph, Passage, Span
 from bot.sentences import split_sentences
 
@@ -72,6 +73,12 @@ class Store:
             self.doc_passages[language] = (parts[0] if len(parts) == 1
                                            else np.concatenate(parts).astype(np.int32))
             self.analyses[language] = Analyses(analyses[language])
+
+    def warm(self) -> None:
+        """Read the saved files into the page cache in the background (warming.py)."""
+        paths = [path for folder in self.folders for path in folder.files]
+        if paths:
+            warm(paths)
 
     @property
     def n_articles(self) -> int:
