@@ -49,6 +49,7 @@ JUDGED = 8  # candidates judged for "found" at most (the best-ranked first)
 FOLLOW_UP_BONUS = 2.0  # ranking points for a passage of the article a follow-up follows
 MAX_FOLLOWED = 200  # passages of a followed article read at most
 NO_NUMBER = 0.05  # the most a count question's answer is worth when its quote has no number
+COUNT_LOOK = 3  # candidates looked through for one that quotes a number
 MAX_PARTS = 64  # parts of one long paragraph looked through for a figure's passage
 
 
@@ -267,9 +268,17 @@ class Engine:
                 follow_up: FollowUp | None = None) -> Answer:
         # the best-ranked candidate decides; the others are judged only when shown
         q, candidates = self.search(question, follow_up=follow_up, judge=1)
-        confidence = candidates[0].confidence if candidates else 0.0
         if q.kind == "count" and candidates and not candidates[0].signals.strength:
-            confidence = min(confidence, NO_NUMBER)  # "how many" is not answered without one
+            # "how many" is not answered without a number: the best of the next ones that
+            # quotes one leads, if it is sure enough
+            candidates = _judged(candidates, COUNT_LOOK)
+            numbered = [c for c in candidates[:COUNT_LOOK] if c.signals.strength]
+            lead = numbered[0] if numbered and numbered[0].confidence >= FOUND_THRESHOLD \
+                else None
+            candidates = [lead, *(c for c in candidates if c is not lead)] if lead else \
+                [replace(candidates[0], confidence=min(candidates[0].confidence, NO_NUMBER)),
+                 *candidates[1:]]
+        confidence = candidates[0].confidence if candidates else 0.0
         found = confidence >= FOUND_THRESHOLD
         snippets: list[Snippet] = []
         figures: tuple[Figure, ...] = ()
