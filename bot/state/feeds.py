@@ -66,12 +66,15 @@ class Feeds:
 
     def succeeded(self, feed_id: int, *, at: dt.datetime, next_fetch: dt.datetime,
                   validators: tuple[str | None, str | None] | None,
-                  title: str | None = None, new_item: bool = False) -> None:
-        """A fetch that worked: errors cleared, the next one scheduled; `validators`
-        (ETag, Last-Modified) replace the stored ones unless None (the round left items
-        over, so the next fetch must not be answered 304)."""
+                  title: str | None = None, new_item: bool = False,
+                  warning: str | None = None) -> None:
+        """A fetch that worked: errors cleared (or set to `warning`: a malformed feed read
+        leniently), the next one scheduled; `validators` (ETag, Last-Modified) replace
+        the stored ones unless None (the round left items over, so the next fetch must
+        not be answered 304)."""
         values: dict[str, Any] = {"last_fetch": at, "next_fetch": next_fetch, "failures": 0,
-                                  "error": None, "error_at": None, "backoff_until": None}
+                                  "error": clipped(warning, 1000) if warning else None,
+                                  "error_at": at if warning else None, "backoff_until": None}
         if validators is not None:
             values["etag"], values["last_modified"] = validators
         if title:

@@ -66,6 +66,21 @@ class Items:
                 values |= {"seen_at": at, "attempts": 0}
             upsert(conn, items, {"feed_id": feed_id, "guid": key(guid)}, values)
 
+    def pending(self, feed_id: int, guid: str, *, origin: str, at: dt.datetime,
+                link: str | None, canonical: str | None, content_hash: str,
+                entry_hash: str | None) -> None:
+        """About to write this entry's article: what it will be, so that a crash before
+        `seen` is recognised as ours in the next round (the article is found in the
+        folder by its URL or text, and this item then owns it)."""
+        values: dict[str, Any] = {"origin": origin, "link": _key(link),
+                                  "canonical": _key(canonical), "content_hash": content_hash,
+                                  "entry_hash": entry_hash}
+        with self._engine.begin() as conn:
+            exists = conn.execute(select(items.c.id).where(self._where(feed_id, guid))).first()
+            if exists is None:
+                values |= {"seen_at": at, "attempts": 0}
+            upsert(conn, items, {"feed_id": feed_id, "guid": key(guid)}, values)
+
     def changed(self, item_id: int, *, entry_hash: str | None,
                 updated: dt.datetime | None) -> None:
         """A seen entry that changed in the feed (its text or its date)."""

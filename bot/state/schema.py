@@ -72,7 +72,7 @@ feeds = Table(
     Column("next_fetch", UTCDateTime),  # the schedule, with jitter and error back-off
     Column("backoff_until", UTCDateTime),  # the server's Retry-After: no request before
     Column("failures", Integer, nullable=False, default=0),  # in a row
-    Column("error", Text),  # the last failure's reason; None once a fetch succeeds
+    Column("error", Text),  # the last failure's reason (or a warning); None when all is well
     Column("error_at", UTCDateTime),
     Column("max_age_seconds", Integer),  # retention of this feed's articles (None: keep)
     Column("max_articles", Integer),
