@@ -1,4 +1,4 @@
-"""The `newsbot` command: ask, chat, sources, check, eval and serve."""
+"""The `newsbot` command: ask, chat, sources, check, eval, serve, and follow/unfollow/feeds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import NewsbotError
+
+if TYPE_CHECKING:
+    from bot.ingest.fetch import FetchSettings
+    from bot.state import State
 
 MAX_QUESTION = 1000  # characters; longer input is cut with a notice
 
@@ -83,7 +88,46 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--listen", default="127.0.0.1",
                        help="webhook listen address (default 127.0.0.1, behind a TLS proxy)")
     serve.add_argument("--port", type=int, default=8443, help="webhook port")
+    _feed_parsers(sub)
     return parser
+
+
+def _feed_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """follow, unfollow and feeds (docs/feeds.md)."""
+    def common(parser: argparse.ArgumentParser, fetches: bool = True) -> None:
+        parser.add_argument("--knowledge", type=Path, default=None,
+                            help="the articles' folder (default: $NEWSBOT_KNOWLEDGE, else "
+                                 "./knowledge); the feeds' database lives in it")
+        parser.add_argument("--database", default=None,
+                            help="state database URL (default: $NEWSBOT_DATABASE, else "
+                                 "<knowledge>/.newsbot-state.sqlite)")
+        if fetches:
+            parser.add_argument("--allow-private-networks", action="store_true", default=None,
+                                help="also fetch from loopback/private addresses")
+            parser.add_argument("--config", type=Path, default=None,
+                                help="YAML config with allow_private_networks "
+                                     "(default: ./newsbot.yaml)")
+
+    follow = sub.add_parser("follow", help="follow a news feed (RSS, Atom, JSON Feed, news "
+                                           "sitemap): its articles are added as they appear")
+    follow.add_argument("url", metavar="URL")
+    follow.add_argument("--every", default="15m", help="how often to fetch it (default 15m)")
+    follow.add_argument("--max-age", default=None,
+                        help="remove its articles older than this (e.g. 30d)")
+    follow.add_argument("--max-articles", type=int, default=None,
+                        help="keep only its newest N articles")
+    common(follow)
+    unfollow = sub.add_parser("unfollow", help="stop following a feed (its articles stay)")
+    unfollow.add_argument("feed", metavar="URL|ID")
+    common(unfollow, fetches=False)
+    feeds = sub.add_parser("feeds", help="list the followed feeds; --poll-once fetches them")
+    feeds.add_argument("--poll-once", action="store_true",
+                       help="fetch every followed feed once now and exit (for cron)")
+    feeds.add_argument("--max-age", default=None,
+                       help="with --poll-once: remove feed articles older than this (e.g. 30d)")
+    feeds.add_argument("--max-articles", type=int, default=None,
+                       help="with --poll-once: keep only the newest N feed articles in all")
+    common(feeds)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -356,6 +400,100 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(config, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
 
 
+def _feeds_state(args: argparse.Namespace) -> tuple[State, Path]:
+    """The state database of the knowledge folder (or --database) and the folder."""
+    from bot.ingest import target_dir
+    from bot.state import State, resolve_url
+
+    here = Path("knowledge")
+    fresh = args.knowledge is None and not os.environ.get("NEWSBOT_KNOWLEDGE") and not here.exists()
+    folder = target_dir(here if fresh and args.command == "follow" else args.knowledge)
+    return State.open(resolve_url(folder, args.database)), folder
+
+
+def _fetching(args: argparse.Namespace) -> FetchSettings:
+    from bot.ingest import Settings, allow_private_from_env
+    from bot.telegram.config import load_config
+
+    allow = args.allow_private_networks or allow_private_from_env()
+    return Settings(allow_private_networks=allow or load_config(args.config).allow_private_networks)
+
+
+def _duration(text: str | None, what: str, minimum: int = 3600,
+              maximum: int = 3650 * 86400) -> int | None:
+    from bot.feeds import parse_interval
+
+    if text is None:
+        return None
+    try:
+        return parse_interval(text, minimum=minimum, maximum=maximum)
+    except ValueError as err:
+        raise NewsbotError(f"{what} {err}") from None
+
+
+def cmd_follow(args: argparse.Namespace) -> int:
+    from bot.feeds import FeedError, follow, format_interval
+    from bot.ingest import IngestError
+
+    every = _duration(args.every, "--every", 60, 7 * 86400) or 0
+    max_age = _duration(args.max_age, "--max-age")
+    if args.max_articles is not None and args.max_articles < 1:
+        raise NewsbotError("--max-articles must be at least 1")
+    settings = _fetching(args)
+    state, folder = _feeds_state(args)
+    with state:
+        try:
+            done = follow(state, args.url, settings, interval=every, max_age=max_age,
+                          max_articles=args.max_articles)
+        except (FeedError, IngestError) as err:
+            print(f"newsbot: not followed: {err}", file=sys.stderr)
+            return 1
+    name = f' "{done.title}"' if done.title else ""
+    print(f"{'following' if done.new else 'updated'} {done.feed.id}: {done.feed.url} "
+          f"({done.kind}{name}, {done.entries} entries) every {format_interval(every)}; "
+          f"its articles go into {folder} with the next poll (newsbot feeds --poll-once, or "
+          "newsbot serve)")
+    return 0
+
+
+def cmd_unfollow(args: argparse.Namespace) -> int:
+    from bot.feeds import unfollow
+
+    state, _folder = _feeds_state(args)
+    with state:
+        gone = unfollow(state, args.feed)
+    print(f"unfollowed {gone.id}: {gone.url} (its articles stay)")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.feeds import Poller, PollSettings, Rules
+    from bot.feeds.listing import feed_lines
+
+    rules = Rules(_duration(args.max_age, "--max-age"), args.max_articles)
+    settings = _fetching(args)
+    state, folder = _feeds_state(args)
+    with state:
+        if args.poll_once:
+            report = Poller(state, folder, PollSettings(fetch=settings, rules=rules)).poll(
+                force=True)
+            for part in report.feeds:
+                print(part.line(), file=sys.stdout if part.status != "failed" else sys.stderr)
+            for article_id in report.removed:
+                print(f"removed  {article_id} (retention)")
+            print(f"{report.line()}; knowledge folder: {folder}")
+            return 1 if report.failed else 0
+        now = dt.datetime.now(dt.UTC)
+        followed = state.feeds.list()
+        for feed in followed:
+            print("\n".join(feed_lines(feed, state.items.list(feed.id), now)))
+        if not followed:
+            print(f"no feeds followed for {folder}; newsbot follow URL adds one")
+    return 0
+
+
 COMMANDS = {
     "ask": cmd_ask,
     "chat": cmd_chat,
@@ -365,4 +503,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "index": cmd_index,
     "add": cmd_add,
+    "follow": cmd_follow,
+    "unfollow": cmd_unfollow,
+    "feeds": cmd_feeds,
 }

@@ -77,11 +77,15 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 try:
-                    status = owner._route(self)
+                    owner._route(self)
                 except (BrokenPipeError, ConnectionResetError):
-                    status = -1
+                    pass
+
+            def send_response(self, code: int, message: str | None = None) -> None:
+                # logged before the answer leaves: a client never sees it unlogged
                 owner.log.append((urlsplit(self.path).path, self.headers.get("If-None-Match"),
-                                  self.headers.get("If-Modified-Since"), status))
+                                  self.headers.get("If-Modified-Since"), code))
+                super().send_response(code, message)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -423,3 +423,37 @@ async def test_poll_due_leaves_the_event_loop_free(
     server.release.set()
     report = await task
     assert len(report.added) == 1
+
+
+def measure_round(items: int = 20, feeds: int = 5) -> dict[str, float]:
+    """Seconds of a first round (`feeds` feeds of `items` new entries each, every page
+    fetched and extracted) and of the round after it (all 304)."""
+    import tempfile
+    import time
+
+    real = safety.address_problem
+    safety.address_problem = lambda a: None if str(a) == "127.0.0.1" else real(a)
+    with FeedServer() as server, tempfile.TemporaryDirectory() as folder:
+        kb = Path(folder)
+        for n in range(items * feeds):
+            server.stories.append(story(n % len(STORIES), slug=f"s{n}", title=f"Meldung {n}",
+                                        paragraphs=[f"{p} (Nr. {n})" for p in STORIES[n % 5][2]]))
+        with State.open(resolve_url(kb)) as state:
+            for f in range(feeds):
+                state.feeds.add(server.publish(f"/f{f}.xml", "rss",
+                                               server.stories[f * items:(f + 1) * items]),
+                                900, now=T0)
+            run = Poller(state, kb, PollSettings(fetch=FETCH, max_items=1000), random.Random(1))
+            started = time.perf_counter()
+            first = run.poll(T0, force=True)
+            middle = time.perf_counter()
+            second = run.poll(T0, force=True)
+            done = time.perf_counter()
+    assert len(first.added) == items * feeds and not second.added
+    return {"new": items * feeds, "first_round_s": round(middle - started, 2),
+            "per_item_ms": round((middle - started) / (items * feeds) * 1000, 1),
+            "all_304_round_s": round(done - middle, 3)}
+
+
+if __name__ == "__main__":
+    print(measure_round())

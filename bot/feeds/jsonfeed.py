@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.errors import shown
 from bot.feeds.entries import Entry, ParsedFeed, guid_for, http_url, iso_datetime
 from bot.feeds.errors import FeedError
+from bot.ingest.fetch import shown
 
 MAX_ENTRIES = 500
 
@@ -22,7 +22,7 @@ def parse(body: bytes, url: str) -> ParsedFeed:
     """The JSON Feed in `body`; raises FeedError."""
     import json
 
-    where = shown(url, 200)
+    where = shown(url)
     try:
         data = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as err:

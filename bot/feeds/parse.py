@@ -23,10 +23,10 @@ import io
 import time
 from typing import Any
 
-from bot.errors import shown
 from bot.feeds import jsonfeed, sitemap
 from bot.feeds.entries import Entry, Kind, ParsedFeed, guid_for, http_url
 from bot.feeds.errors import FeedError
+from bot.ingest.fetch import shown
 
 JSON_TYPES = ("application/feed+json", "application/json")
 MAX_ENTRIES = 500  # entries read from one document; the rest are ignored
@@ -36,7 +36,7 @@ _KINDS: dict[str, Kind] = {"atom": "atom", "rss": "rss"}
 def parse_feed(body: bytes, url: str, content_type: str = "", charset: str | None = None,
                ) -> ParsedFeed:
     """The feed in `body`, fetched from `url`; raises FeedError."""
-    where = shown(url, 200)
+    where = shown(url)
     if content_type in JSON_TYPES or body.lstrip()[:1] == b"{":
         return jsonfeed.parse(body, url)
     root = sitemap.root_element(body)

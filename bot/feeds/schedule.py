@@ -27,18 +27,20 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _PART = re.compile(r"(\d+)([smhd])")
 
 
-def parse_interval(text: str, *, minimum: int = MIN_INTERVAL) -> int:
-    """'15m' -> 900 seconds; raises ValueError saying how to write it."""
+def parse_interval(text: str, *, minimum: int = MIN_INTERVAL,
+                   maximum: int = MAX_INTERVAL) -> int:
+    """'15m' -> 900 seconds (a bare number is minutes); raises ValueError saying how to
+    write it."""
     cleaned = text.strip().lower().replace(" ", "")
     if cleaned.isdigit():
-        cleaned += "m"  # a bare number is minutes
+        cleaned += "m"
     parts = _PART.findall(cleaned)
     if not parts or "".join(n + u for n, u in parts) != cleaned:
         raise ValueError(f"{text!r} is not an interval; write e.g. 15m, 2h, 1d or 1h30m")
     seconds = sum(int(n[:9]) * _UNITS[u] for n, u in parts)
-    if not minimum <= seconds <= MAX_INTERVAL:
-        raise ValueError(f"{text!r}: the interval must be between {format_interval(minimum)} "
-                         f"and {format_interval(MAX_INTERVAL)}")
+    if not minimum <= seconds <= maximum:
+        raise ValueError(f"{text!r}: must be between {format_interval(minimum)} "
+                         f"and {format_interval(maximum)}")
     return seconds
 
 

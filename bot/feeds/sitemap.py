@@ -16,9 +16,9 @@ import io
 
 from lxml import etree
 
-from bot.errors import shown
 from bot.feeds.entries import Entry, ParsedFeed, http_url, iso_datetime
 from bot.feeds.errors import FeedError
+from bot.ingest.fetch import shown
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -44,14 +44,14 @@ def root_element(body: bytes) -> str | None:
 
 def parse(body: bytes, url: str) -> ParsedFeed:
     """The news sitemap in `body`; raises FeedError."""
-    where = shown(url, 200)
+    where = shown(url)
     try:
         root = etree.fromstring(body, _parser())
     except (etree.XMLSyntaxError, ValueError) as err:
         raise FeedError(f"{where}: a broken sitemap ({str(err)[:120]})") from None
     if etree.QName(root).localname == "sitemapindex":
         first = root.findtext(f"{SITEMAP}sitemap/{SITEMAP}loc") or ""
-        hint = f" such as {shown(first.strip(), 200)}" if first.strip() else ""
+        hint = f" such as {shown(first.strip())}" if first.strip() else ""
         raise FeedError(f"{where}: a sitemap index, which lists sitemaps; follow its news "
                         f"sitemap{hint}")
     entries: list[Entry] = []
