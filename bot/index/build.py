@@ -55,7 +55,7 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
     """Passages and sentences of `articles` (numbered from 0), and their raw tokens."""
     seg = Segment()
     scans: dict[str, Tokens] = {}
-    all_ids: dict[str, dict[str, int]] = {}
+    all_ids: dict[str, _Numbers] = {}
     streams: dict[str, list[int]] = {}
     findall = TOKEN_RE.findall
     pass_para, pass_start, pass_end = seg.pass_para, seg.pass_start, seg.pass_end
@@ -68,12 +68,11 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
         if scan is None:
             scan = scans[language] = Tokens([], [], [], [])
             streams[language] = []
-            all_ids[language] = {}
-        ids = all_ids[language]
-        get = ids.get
+            all_ids[language] = _Numbers()
+        number_of = all_ids[language].__getitem__
         stream = streams[language]
         members, counts = scan.members, scan.counts
-        number = len(seg.articles)
+        number = len(seg.ids)
         # findall over passages.context_text, made of parts no token spans (see there)
         title = findall(article.title)
         headings: dict[str | None, list[str]] = {None: title}
@@ -98,20 +97,26 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
                 sent_off.append(len(sents) // 2)
                 toks = findall(text[start:end] if len(parts) > 1 else text)
                 toks += context
-                got = list(map(get, toks))
-                if None in got:  # tokens not seen before take the next numbers
-                    for i, known in enumerate(got):
-                        if known is None:
-                            got[i] = ids.setdefault(toks[i], len(ids))
-                stream.extend(got)  # type: ignore[arg-type]  # no None left
+                stream.extend(map(number_of, toks))
                 counts.append(len(toks))
-        seg.articles.append(metadata_of(article))
+        seg.metadata.append(metadata_of(article))
+        seg.ids.append(article.id)
+        seg.languages.append(language)
         seg.art_para.append(n_para)
         seg.art_pass.append(len(pass_para))
     for language, scan in scans.items():
         scan.words = list(all_ids[language])
         scan.stream = np.asarray(streams[language], dtype=np.int32)
     return seg, scans
+
+
+class _Numbers(dict[str, int]):
+    """token -> number, a token not seen before taking the next one (numbered in C,
+    through dict.__getitem__, when the token is known: most are)."""
+
+    def __missing__(self, token: str) -> int:
+        number = self[token] = len(self)
+        return number
 
 
 def _texts(articles: Sequence[Article]) -> list[bytes]:
@@ -358,8 +363,10 @@ def _in_workers(
                 extend(seg, part)
                 for language, scanned in scans.items():
                     numbers = known.setdefault(language, {})
-                    remap = np.fromiter((numbers.setdefault(w, len(numbers))
-                                         for w in scanned.words),
+                    fresh = [w for w in scanned.words if w not in numbers]  # in order
+                    numbers.update(zip(fresh, range(len(numbers), len(numbers) + len(fresh)),
+                                       strict=True))
+                    remap = np.fromiter(map(numbers.__getitem__, scanned.words),
                                         dtype=np.int32, count=len(scanned.words))
                     streams.setdefault(language, []).append(remap[np.asarray(scanned.stream)])
                     counts.setdefault(language, []).append(

@@ -3,7 +3,6 @@ writes and opens, and that a built `Segment` becomes."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,14 +55,15 @@ def folder_of(seg: Segment) -> Folder:
         dtype=np.int32)
     para_off = np.zeros(len(seg.para_text) + 1, dtype=np.int64)
     np.cumsum([len(t) for t in seg.para_text], out=para_off[1:])
-    lines = [json.dumps(m, ensure_ascii=False).encode("utf-8") + b"\n" for m in seg.articles]
-    art_off = np.zeros(len(lines) + 1, dtype=np.int64)
-    np.cumsum([len(line) for line in lines], out=art_off[1:])
+    art_off = np.zeros(len(seg.metadata) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, seg.metadata), dtype=np.int64, count=len(seg.metadata)),
+              out=art_off[1:])
     languages = sorted(seg.postings)
     code = {lang: i for i, lang in enumerate(languages)}
     core = Core(
         paragraphs=para_off, para_section=para_section, articles=art_off,
-        art_lang=np.asarray([code[m["language"]] for m in seg.articles], dtype=np.uint8),
+        art_lang=np.fromiter(map(code.__getitem__, seg.languages), dtype=np.uint8,
+                             count=len(seg.languages)),
         art_para=np.asarray(seg.art_para, dtype=np.int64),
         art_pass=np.asarray(seg.art_pass, dtype=np.int64),
         pass_para=np.asarray(seg.pass_para, dtype=np.int32),
@@ -74,7 +74,7 @@ def folder_of(seg: Segment) -> Folder:
         sent_off=np.asarray(seg.sent_off, dtype=np.int64),
         sents=np.asarray(seg.sents, dtype=np.int32).reshape(-1, 2),
     )
-    tables = {ARTICLE_IDS: make_table([m["id"] for m in seg.articles])}
+    tables = {ARTICLE_IDS: make_table(seg.ids)}
     postings: dict[str, PostingArrays] = {}
     spell: dict[str, SpellArrays] = {}
     for language, p in seg.postings.items():
@@ -85,5 +85,6 @@ def folder_of(seg: Segment) -> Folder:
         tables[language_table(language, TOKENS)] = make_table(
             list(p.tokens), [" ".join(terms) for terms in p.tokens.values()])
         spell[language] = make_spell(p.vocab)
-    return Folder(core, b"".join(seg.para_text), b"".join(lines), languages, list(sections),
+    return Folder(core, b"".join(seg.para_text), b"".join(seg.metadata), languages,
+                  list(sections),
                   postings, tables, spell)

@@ -4,8 +4,8 @@ by `merge_postings` (the terms of the second after those of the first)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +33,9 @@ class Postings:
 class Segment:
     """Articles turned into flat arrays; merged segments concatenate."""
 
-    articles: list[dict[str, Any]] = field(default_factory=list)
+    metadata: list[bytes] = field(default_factory=list)  # a JSON line per article
+    ids: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
     art_para: list[int] = field(default_factory=lambda: [0])
     art_pass: list[int] = field(default_factory=lambda: [0])
     para_text: list[bytes] = field(default_factory=list)
@@ -48,14 +50,18 @@ class Segment:
     postings: dict[str, Postings] = field(default_factory=dict)
 
 
-def metadata_of(article: Article) -> dict[str, Any]:
-    return {
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes one a call
+
+
+def metadata_of(article: Article) -> bytes:
+    """The article's line in articles.jsonl (made where the article is: in the workers)."""
+    return _JSON({
         "id": article.id, "title": article.title, "language": article.language,
         "published": article.published.isoformat() if article.published else None,
         "updated": article.updated.isoformat() if article.updated else None,
         "source": article.source, "url": article.url, "author": article.author,
         "path": article.path,
-    }
+    }).encode("utf-8") + b"\n"
 
 
 @dataclass
@@ -140,8 +146,10 @@ def merge_postings(a: Postings, b: Postings, pass_shift: int) -> Postings:
 def extend(out: Segment, b: Segment) -> None:
     """Append the articles of b to those of `out`, in place (postings aside)."""
     n_art, n_para, n_pass, n_sent = (
-        len(out.articles), len(out.para_section), len(out.pass_para), len(out.sents) // 2)
-    out.articles.extend(b.articles)
+        len(out.ids), len(out.para_section), len(out.pass_para), len(out.sents) // 2)
+    out.metadata.extend(b.metadata)
+    out.ids.extend(b.ids)
+    out.languages.extend(b.languages)
     out.art_para.extend([x + n_para for x in b.art_para[1:]])
     out.art_pass.extend([x + n_pass for x in b.art_pass[1:]])
     out.para_text.extend(b.para_text)
