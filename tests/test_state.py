@@ -219,3 +219,20 @@ def test_question_log_and_feedback(state: State) -> None:
     assert [(v.vote, v.passage_id) for v in votes] == [(-1, "p-1")]  # one vote per answer
     assert state.log.prune(NOW + dt.timedelta(hours=1)) == 1
     assert state.feedback.prune(NOW + dt.timedelta(hours=1)) == 1
+
+
+def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = resolve_url(tmp_path)
+    code = ("import datetime as dt, sys\nfrom bot.state import State\n"
+            "with State.open(sys.argv[1]) as s:\n"
+            "    s.feeds.add(sys.argv[2], 900, now=dt.datetime.now(dt.UTC))\n")
+    runs = [subprocess.Popen([sys.executable, "-c", code, url, f"https://example.org/{n}.xml"],
+                             stderr=subprocess.PIPE, text=True) for n in range(4)]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    with State.open(url) as state:
+        assert len(state.feeds.list()) == 4 and version(state.engine) == HEAD
