@@ -1,6 +1,7 @@
 """Run the benchmark suite and print its tables (Markdown), as in docs/performance.md.
 
     python -m benchmarks.run                       # 10k, 100k and 1M passages
+    python -m benchmarks.run --sizes 1m,1m-records  # 1M passages, and 1M one-paragraph records
     python -m benchmarks.run --sizes 10k --skip bm25s,tantivy
 
 Corpora are generated once into benchmarks/data/<size>/ (see benchmarks.corpus). Each
@@ -22,7 +23,10 @@ from typing import Any
 from benchmarks.corpus import generate
 
 HERE = Path(__file__).resolve().parent
-SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+# passages, and paragraphs per article (1: a JSON Lines file of one-paragraph records)
+SIZES = {"10k": (10_000, 10), "100k": (100_000, 10), "1m": (1_000_000, 10),
+         "100k-records": (100_000, 1), "1m-records": (1_000_000, 1)}
+NEWSBOT = ("newsbot-build", "newsbot", "newsbot-cold", "newsbot-cli", "newsbot-add")
 OTHERS = ("rank-bm25", "bm25s", "tantivy")
 
 
@@ -67,9 +71,10 @@ def main() -> None:
         data = args.data / size
         if not (data / "questions.jsonl").is_file():
             print(f"generating {size} ...", file=sys.stderr)
-            generate(SIZES[size], data)
+            passages, per_article = SIZES[size]
+            generate(passages, data, per_article=per_article)
         got: dict[str, dict[str, Any]] = {}
-        for system in ("newsbot-build", "newsbot", "newsbot-add", *OTHERS):
+        for system in (*NEWSBOT, *OTHERS):
             if system not in skip:
                 print(f"{size}: {system} ...", file=sys.stderr)
                 got[system] = measure(system, data.resolve(), root)
@@ -85,24 +90,28 @@ def _f(value: Any, digits: int = 1) -> str:
 
 def tables(results: dict[str, dict[str, dict[str, Any]]]) -> str:
     lines = [
-        "| passages | build s | on disk MB | load s (new process) | RSS serving MB "
-        "| answer p50 ms | answer p95 ms | answers/s | search p50 ms | search p95 ms "
-        "| add an article s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| passages | build s | build peak MB | on disk MB | one `newsbot ask`, new process s "
+        "| 200 answers (`ask --json -`): peak RSS MB | p50 ms | p95 ms "
+        "| 1,000 answers in process: p50 ms | p95 ms | peak RSS MB | search p50 ms "
+        "| search p95 ms | add an article s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, got in results.items():
         b, n = got.get("newsbot-build", {}), got.get("newsbot", {})
+        cold, cli = got.get("newsbot-cold", {}), got.get("newsbot-cli", {})
         a, s = n.get("answer", {}), n.get("search", {})
         add = got.get("newsbot-add", {})
         added = _f(add.get("add_s"), 2) if add.get("answered") else "–"
         lines.append(
-            f"| {size} | {_f(b.get('build_s'))} | {_f(b.get('disk_mb'))} | "
-            f"{_f(n.get('load_s'), 2)} | {_f(n.get('rss_serving_mb'), 0)} | "
-            f"{_f(a.get('p50_ms'), 2)} | {_f(a.get('p95_ms'), 2)} | {_f(a.get('qps'), 0)} | "
-            f"{_f(s.get('p50_ms'), 2)} | {_f(s.get('p95_ms'), 2)} | {added} |")
+            f"| {size} | {_f(b.get('build_s'))} | {_f(b.get('build_peak_mb'), 0)} "
+            f"| {_f(b.get('disk_mb'))} | {_f(cold.get('ask_s'), 2)} "
+            f"| {_f(cli.get('peak_mb'), 0)} | {_f(cli.get('p50_ms'), 2)} "
+            f"| {_f(cli.get('p95_ms'), 2)} | {_f(a.get('p50_ms'), 2)} | {_f(a.get('p95_ms'), 2)} "
+            f"| {_f(n.get('peak_mb'), 0)} | {_f(s.get('p50_ms'), 2)} | {_f(s.get('p95_ms'), 2)} "
+            f"| {added} |")
     lines += [
         "",
-        "| passages | system | build s | RSS serving MB | top-10 p50 ms | top-10 p95 ms "
+        "| passages | system | build s | peak RSS MB | top-10 p50 ms | top-10 p95 ms "
         "| its p50 / newsbot full answer p50 | its p50 / newsbot search p50 |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -119,7 +128,8 @@ def tables(results: dict[str, dict[str, dict[str, Any]]]) -> str:
                 continue
             p50 = r["search"]["p50_ms"]
             lines.append(
-                f"| {size} | {system} | {_f(r.get('build_s'))} | {_f(r.get('rss_serving_mb'), 0)} "
+                f"| {size} | {system} | {_f(r.get('build_s'))} "
+                f"| {_f(r.get('peak_mb', r.get('rss_serving_mb')), 0)} "
                 f"| {_f(p50, 2)} | {_f(r['search']['p95_ms'], 2)} "
                 f"| {_f(p50 / answer if answer else None, 2)}× "
                 f"| {_f(p50 / search if search else None, 2)}× |")

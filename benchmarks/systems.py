@@ -3,6 +3,8 @@
     python -m benchmarks.systems newsbot-build DATA   # build the saved index
     python -m benchmarks.systems newsbot DATA         # load it, answer every question
     python -m benchmarks.systems newsbot-add DATA     # add one article to (a copy of) it
+    python -m benchmarks.systems newsbot-cold DATA    # one `newsbot ask`, a new process
+    python -m benchmarks.systems newsbot-cli DATA     # `newsbot ask --json -`, 200 questions
     python -m benchmarks.systems rank-bm25 DATA       # BM25Okapi.get_scores, top 10
     python -m benchmarks.systems bm25s DATA           # bm25s retrieve, top 10
     python -m benchmarks.systems tantivy DATA         # tantivy search, top 10
@@ -128,6 +130,7 @@ def newsbot(data: Path) -> dict[str, Any]:
     out["search"] = latencies(search, qs)
     out["rss_serving_mb"] = rss_mb()
     out["rss_parts_mb"] = rss_parts_mb()
+    out["peak_mb"] = peak_mb()
     return out
 
 
@@ -169,6 +172,36 @@ def newsbot_add(data: Path) -> dict[str, Any]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _newsbot_cli(data: Path, *args: str, stdin: str | None = None) -> tuple[float, str]:
+    """Run `newsbot` (this checkout's) in a new process: its wall time and output."""
+    import subprocess
+
+    env = {**os.environ, "NEWSBOT_SEMANTIC": "off"}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bot", *args, "--knowledge",
+                           str(data / "knowledge")], input=stdin, capture_output=True,
+                          text=True, env=env, check=True)
+    return time.perf_counter() - started, done.stdout
+
+
+def newsbot_cold(data: Path) -> dict[str, Any]:
+    """One `newsbot ask "…"` in a new process on the built index (import, open, answer),
+    five times (questions of the set), and the median."""
+    walls = sorted(_newsbot_cli(data, "ask", q)[0] for q in questions(data, limit=5))
+    return {"ask_s": walls[len(walls) // 2], "ask_s_all": walls}
+
+
+def newsbot_cli(data: Path) -> dict[str, Any]:
+    """`newsbot ask --json -` answering 200 questions in one new process: its peak
+    resident memory and the answers' own elapsed_ms."""
+    qs = questions(data, limit=200)
+    wall, out = _newsbot_cli(data, "ask", "--json", "-", stdin="\n".join(qs) + "\n")
+    elapsed = sorted(json.loads(line)["elapsed_ms"] for line in out.splitlines() if line)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"wall_s": wall, "peak_mb": peak, "questions": len(elapsed),
+            "p50_ms": elapsed[len(elapsed) // 2], "p95_ms": elapsed[int(len(elapsed) * 0.95)]}
+
+
 def rank_bm25(data: Path) -> dict[str, Any]:
     import numpy as np
     from rank_bm25 import BM25Okapi
@@ -189,37 +222,51 @@ def rank_bm25(data: Path) -> dict[str, Any]:
 
 
 def bm25s_run(data: Path) -> dict[str, Any]:
+    """bm25s as its README recommends for speed: the numba backend (JIT-compiled when the
+    retriever is made), German stop words and Snowball stemmer, a Tokenizer whose corpus
+    vocabulary the queries are mapped to (no vocabulary made per query)."""
     import bm25s
+    import Stemmer
+    from bm25s.tokenization import Tokenizer
 
     started = time.perf_counter()
     texts = list(passages(data))
-    retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(texts, stopwords="de", show_progress=False),
-                    show_progress=False)
+    tokenizer = Tokenizer(stopwords="de", stemmer=Stemmer.Stemmer("german"))
+    corpus = tokenizer.tokenize(texts, show_progress=False, return_as="tuple")
+    retriever = bm25s.BM25(backend="numba")
+    retriever.index(corpus, show_progress=False)
     built = time.perf_counter() - started
-    del texts
+    del texts, corpus
     qs = questions(data)
 
     def run(q: str) -> None:
-        tokens = bm25s.tokenize([q], stopwords="de", show_progress=False)
-        if tokens.vocab:
-            retriever.retrieve(tokens, k=10, show_progress=False, n_threads=1)
+        ids = tokenizer.tokenize([q], update_vocab=False, show_progress=False)
+        retriever.retrieve(ids, k=10, show_progress=False, n_threads=1)
 
     return {"build_s": built, "build_peak_mb": peak_mb(), "search": latencies(run, qs),
-            "rss_serving_mb": rss_mb()}
+            "rss_serving_mb": rss_mb(), "peak_mb": peak_mb(),
+            "config": "bm25s BM25(backend='numba'), Tokenizer(stopwords='de', "
+                      "stemmer=Stemmer('german')), retrieve(k=10, n_threads=1)"}
 
 
 def tantivy_run(data: Path) -> dict[str, Any]:
+    """tantivy with a German analyzer (lower case, Snowball stemmer), one merged segment
+    (writer.wait_merging_threads), one searcher for all questions, the stored passage
+    read for each hit."""
     import tempfile
 
     import tantivy
 
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("text", stored=True)
+    builder.add_text_field("text", stored=True, tokenizer_name="de_stem")
     schema = builder.build()
     folder = tempfile.mkdtemp(prefix="tantivy-")
     started = time.perf_counter()
     index = tantivy.Index(schema, path=folder)
+    index.register_tokenizer("de_stem", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                             .filter(tantivy.Filter.remove_long(40))
+                             .filter(tantivy.Filter.lowercase())
+                             .filter(tantivy.Filter.stemmer("german")).build())
     writer = index.writer(heap_size=500_000_000, num_threads=2)
     for text in passages(data):
         writer.add_document(tantivy.Document(text=text))
@@ -238,11 +285,14 @@ def tantivy_run(data: Path) -> dict[str, Any]:
                 searcher.doc(address)
 
     return {"build_s": built, "build_peak_mb": peak_mb(), "search": latencies(run, qs),
-            "rss_serving_mb": rss_mb()}
+            "rss_serving_mb": rss_mb(), "peak_mb": peak_mb(),
+            "config": "tantivy de_stem analyzer (simple, remove_long 40, lowercase, "
+                      "stemmer german), 1 segment, search(limit=10) + doc()"}
 
 
 SYSTEMS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "newsbot-build": newsbot_build, "newsbot": newsbot, "newsbot-add": newsbot_add,
+    "newsbot-cold": newsbot_cold, "newsbot-cli": newsbot_cli,
     "rank-bm25": rank_bm25,
     "bm25s": bm25s_run, "tantivy": tantivy_run,
 }
