@@ -407,6 +407,14 @@ def test_global_max_age(server: FeedServer, state: State, kb: Path) -> None:
     assert [d["title"] for d in articles(kb).values()] == [story(0).title]
 
 
+def test_the_installed_articles_are_never_written_to(state: State) -> None:
+    import bot
+    from bot.ingest import IngestError
+
+    with pytest.raises(IngestError, match="newsbot's installed package"):
+        Poller(state, Path(bot.__file__).parent / "bundled")
+
+
 async def test_poll_due_leaves_the_event_loop_free(
     server: FeedServer, state: State, kb: Path
 ) -> None:

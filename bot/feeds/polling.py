@@ -37,6 +37,7 @@ from bot.feeds.errors import FeedError
 from bot.feeds.importing import Budget, Importer, Outcome
 from bot.feeds.parse import parse_feed
 from bot.feeds.report import FeedReport, PollReport
+from bot.ingest import target_dir
 from bot.ingest.errors import IngestError
 from bot.ingest.fetch import FetchSettings, StatusError, Wanted, fetch
 from bot.ingest.write import Existing
@@ -73,8 +74,10 @@ class Poller:
 
     def __init__(self, state: State, knowledge: Path, settings: PollSettings | None = None,
                  rng: random.Random | None = None) -> None:
+        """`knowledge`: the folder new articles go into (made if missing; never the
+        installed package's bundled articles: IngestError)."""
         self.state = state
-        self.root = knowledge
+        self.root = target_dir(knowledge)
         self.settings = settings or PollSettings()
         self.rng = rng or random.Random()
         self._running = threading.Lock()
