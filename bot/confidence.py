@@ -27,7 +27,7 @@ THRESHOLD = 0.2
 # With the semantic extra: ranking points per point of cosine below the nearest
 # candidate's (multilingual-e5-small: about 0.75 for an unrelated passage, 0.85 for one
 # that answers). "Found" stays the evidence model's: docs/semantic.md says why.
-COSINE_WEIGHT = 20.0
+COSINE_WEIGHT = 40.0
 MODEL = "answerability"
 
 
