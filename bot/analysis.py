@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
-from typing import Protocol
+from typing import Any, Protocol
 
-import simplemma
 import Stemmer
 
 from bot.compounds import split_compound
@@ -221,7 +220,7 @@ class Analyzer:
     def load_data(self) -> None:
         """Load the lemma tables, simplemma's dictionary and the word frequencies now."""
         _lemma_table(self.language)
-        simplemma.lemmatize("Zzyzxq", lang=self.language)
+        _simplemma().lemmatize("Zzyzxq", lang=self.language)
         zipf("haus", self.language)
         frequencies(self.language)
 
@@ -233,7 +232,8 @@ class Analyzer:
         """simplemma's lemma; for German weak participles it misses
         ("abgefeuert", "eingesetzt") the infinitive, when that is a known word."""
         known = _lemma_table(self.language).get(word)
-        lemma = known if known is not None else str(simplemma.lemmatize(word, lang=self.language))
+        lemma = known if known is not None else str(
+            _simplemma().lemmatize(word, lang=self.language))
         if self.language == "de" and lemma == word and word.islower():
             m = _PARTICIPLE_RE.fullmatch(word)
             if m:
@@ -242,6 +242,14 @@ class Analyzer:
                 if zipf(infinitive, "de") >= 1.5:
                     return infinitive
         return lemma
+
+
+def _simplemma() -> Any:
+    """simplemma, imported when a word first needs it (0.1 s of every start otherwise:
+    a question about a saved index is analysed from the index's own table)."""
+    import simplemma
+
+    return simplemma
 
 
 @lru_cache(maxsize=4)

@@ -17,8 +17,6 @@ import functools
 import gzip
 from importlib import resources
 
-import simplemma
-
 PAIRS: dict[str, tuple[str, str]] = {
     "en-de": ("en_de.tsv.gz", "en"),
     "de-en": ("de_en.tsv.gz", "de"),
@@ -44,6 +42,8 @@ class Dictionary:
         variants = [word, word.lower()]
         if self.source_lang == "de":
             variants.append(word.capitalize())
+        import simplemma  # here: 0.1 s to import, and most words need no lemma
+
         out: list[str] = []
         for v in variants:
             try:

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -59,12 +60,18 @@ def write(directory: Path, folder: Folder, manifest: dict[str, Any]) -> dict[str
     before = (time.time_ns() // 1_000_000_000 - 1) * 1_000_000_000
     try:
         (tmp / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
-        files: dict[str, list[Any]] = {}
-        for name, emit in _contents(folder):
+        def put(item: tuple[str, Emit]) -> list[Any]:
+            name, emit = item
             with (tmp / name).open("wb") as fh:
                 out = _Hashing(fh)
                 emit(out)
-            files[name] = [out.size, out.digest.hexdigest()]
+            return [out.size, out.digest.hexdigest()]
+
+        contents = list(_contents(folder))
+        # two at a time: sha256 (0.3-0.6 GB/s here) and writing let go of the GIL
+        with ThreadPoolExecutor(2) as pool:
+            files = dict(zip((name for name, _ in contents), pool.map(put, contents),
+                             strict=True))
         stats = {}
         for name in files:
             path = tmp / name
