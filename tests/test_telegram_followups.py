@@ -2,11 +2,12 @@
 
 "Und warum?", "und wo?", "and why?", "and Russia?" on their own find nothing; as replies
 to an answer about the bundled article they are answered from that article. The
-exchanges live in the chat's data, bounded, and survive a restart with a state file.
+exchanges live in the state database, bounded, and survive a restart.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from test_telegram_bot import GROUP, QUESTION, buttons_of
 
 from bot.engine import Engine
 from bot.models import FollowUp
+from bot.state import State, resolve_url
 from bot.telegram import exchanges
 from bot.telegram.app import build_application
 from bot.telegram.config import Config
@@ -92,10 +94,14 @@ async def test_more_under_a_follow_up_keeps_its_context(api: FakeBotAPI) -> None
     assert edited.params["text"].count("<blockquote") > 1 and ARTICLE in edited.params["text"]
 
 
-async def test_exchanges_survive_a_restart_with_a_state_file(
-    fake_api: FakeBotAPI, bundled_engine: Engine, tmp_path: Path
+@pytest.mark.parametrize("kept", ["database_url", "state_file"])
+async def test_exchanges_survive_a_restart(
+    fake_api: FakeBotAPI, bundled_engine: Engine, tmp_path: Path, kept: str
 ) -> None:
-    config = Config(api_base_url=fake_api.base_url, state_file=tmp_path / "state.pickle")
+    """With a database, or (as before it) a state file, whose folder then holds one."""
+    config = Config(api_base_url=fake_api.base_url, database_url=str(tmp_path / "state.sqlite"))
+    if kept == "state_file":
+        config = Config(api_base_url=fake_api.base_url, state_file=tmp_path / "state.pickle")
     first_run = build_application(config, bundled_engine, TOKEN)
     async with polling(fake_api, first_run):
         first = await fake_api.reply_to(fake_api.group(f"/ask {QUESTION}"))
@@ -111,17 +117,33 @@ async def test_exchanges_survive_a_restart_with_a_state_file(
     assert edited.params["message_id"] == answer_of(fake_api, first)["message_id"]
 
 
-def test_exchanges_are_bounded_in_number_and_age() -> None:
-    data: dict[str, Any] = {}
-    for n in range(200):
-        exchange = Exchange(f"q{n}", None, ("a",), 1, 1000.0 + n)
-        exchanges.remember(data, exchange, 2 * n, 2 * n + 1)
-    kept = data[exchanges.KEY]
-    assert len(kept) == 2 * exchanges.MAX_EXCHANGES
-    assert exchanges.recall(data, 0, now=1300.0) is None  # pushed out by newer ones
-    newest = exchanges.recall(data, 399, now=1300.0)
-    assert newest is not None and newest.question == "q199"
-    assert exchanges.recall(data, 399, now=1199.0 + exchanges.MAX_AGE + 1) is None  # too old
+async def test_exchanges_are_bounded_in_number_and_age(tmp_path: Path) -> None:
+    def at(seconds: float) -> dt.datetime:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+    with State.open(resolve_url(tmp_path)) as db:
+        for n in range(200):
+            exchange = Exchange(f"q{n}", None, ("a",), 1, 1000.0 + n)
+            await exchanges.remember(db, GROUP, exchange, 2 * n, 2 * n + 1)
+        assert await exchanges.recall(db, GROUP, 0, now=at(1300)) is None  # pushed out
+        oldest_kept = 400 - 2 * exchanges.MAX_EXCHANGES
+        assert await exchanges.recall(db, GROUP, oldest_kept - 1, now=at(1300)) is None
+        assert await exchanges.recall(db, GROUP, oldest_kept, now=at(1300)) is not None
+        newest = await exchanges.recall(db, GROUP, 399, now=at(1300))
+        assert newest == Exchange("q199", None, ("a",), 1, 1199.0)
+        too_late = at(1199.0 + exchanges.MAX_AGE + 1)
+        assert await exchanges.recall(db, GROUP, 399, now=too_late) is None  # too old
+        assert await exchanges.recall(db, GROUP + 1, 399, now=at(1300)) is None  # another chat
+
+
+async def test_a_follow_up_round_trips_through_the_database(tmp_path: Path) -> None:
+    first = Exchange("Wie viele Soldaten?", None, ("a",), 42, 1000.0)
+    second = Exchange("und wo?", first.as_context(), ("a", "b"), None, 1001.5)
+    with State.open(resolve_url(tmp_path)) as db:
+        await exchanges.remember(db, GROUP, second, 7, 8)
+        again = await exchanges.recall(db, GROUP, 8, now=dt.datetime.fromtimestamp(1002, dt.UTC))
+    assert again == second
+    assert again.as_context() == FollowUp("Wie viele Soldaten? und wo?", ("a", "b"))
 
 
 def test_a_follow_up_carries_its_own_context_on() -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, delete, select
 
-from bot.state.records import LoggedQuestion, Vote, clipped
+from bot.state.records import LoggedQuestion, Vote, clipped, new_id
 from bot.state.schema import feedback, question_log
 from bot.state.upsert import upsert
 
@@ -23,11 +23,18 @@ class QuestionLog:
         self._engine = engine
 
     def record(self, question: str, found: bool, passage_id: str | None = None,
-               at: dt.datetime | None = None) -> None:
+               at: dt.datetime | None = None) -> int:
+        """Log one answered question; its id (the bot's 👍/👎 buttons carry it)."""
         with self._engine.begin() as conn:
-            conn.execute(question_log.insert().values(
+            return new_id(conn.execute(question_log.insert().values(
                 question=clipped(question), found=found, passage_id=passage_id,
-                at=at or dt.datetime.now(dt.UTC)))
+                at=at or dt.datetime.now(dt.UTC))))
+
+    def get(self, logged_id: int) -> LoggedQuestion | None:
+        """The logged question with this id (None: unknown, or pruned)."""
+        with self._engine.connect() as conn:
+            r = conn.execute(select(question_log).where(question_log.c.id == logged_id)).first()
+        return LoggedQuestion(r.id, r.question, r.found, r.passage_id, r.at) if r else None
 
     def since(self, when: dt.datetime, *, found: bool | None = None) -> list[LoggedQuestion]:
         """The questions asked from `when` on (only those found / not found if given)."""

@@ -15,16 +15,15 @@ import html
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.ext import CallbackContext
 
 from bot.ingest import IngestError, Outcome, Settings, add, target_dir
 from bot.telegram import render
+from bot.telegram.addresses import is_web_address
 from bot.telegram.i18n import text
-from bot.telegram.replies import reply, user_language
+from bot.telegram.replies import admin_here, reply, user_language
 from bot.telegram.state import BotState, state
 
 logger = logging.getLogger(__name__)
@@ -34,13 +33,12 @@ ADD_PREFIX = "a|"
 ADD_PATTERN = r"^a\|"  # what the CallbackQueryHandler of the "Add" button listens to
 LINK = r"^\s*https?://\S+\s*$"  # a message that is nothing but a link
 MAX_TITLE, MAX_REASON = 300, 1500  # characters of a page's title and of an error shown
-WEB_SCHEMES = ("http", "https")  # all that Telegram /add takes; files are for `newsbot add`
 
 
 async def add_command(update: Update, context: Context) -> None:
     """Add the article at /add URL (bot admins, private chat)."""
     message, lang = update.effective_message, user_language(update.effective_user)
-    if message is None or not await _allowed(update, context):
+    if message is None or not await admin_here(update, context):
         return
     url = (context.args or [""])[0]
     if not url:
@@ -52,7 +50,7 @@ async def add_command(update: Update, context: Context) -> None:
 async def offer_add(update: Update, context: Context) -> None:
     """Offer an "Add" button when an admin sends nothing but a link."""
     message, lang = update.effective_message, user_language(update.effective_user)
-    if message is None or not message.text or not await _allowed(update, context):
+    if message is None or not message.text or not await admin_here(update, context):
         return
     url = message.text.strip()
     key = state(context).buttons.put(url)
@@ -82,7 +80,7 @@ async def press_add(update: Update, context: Context) -> None:
 async def remove_command(update: Update, context: Context) -> None:
     """Remove the article /remove ID: delete its knowledge file and reload."""
     message, lang = update.effective_message, user_language(update.effective_user)
-    if message is None or not await _allowed(update, context):
+    if message is None or not await admin_here(update, context):
         return
     art_id = (context.args or [""])[0]
     if not art_id:
@@ -94,7 +92,7 @@ async def remove_command(update: Update, context: Context) -> None:
 async def reload_command(update: Update, context: Context) -> None:
     """Reload the knowledge in a worker thread (bot admins, private chat)."""
     message, lang = update.effective_message, user_language(update.effective_user)
-    if message is None or not await _allowed(update, context):
+    if message is None or not await admin_here(update, context):
         return
     st = state(context)
     errors = await asyncio.to_thread(st.engine.reload)
@@ -105,20 +103,6 @@ async def reload_command(update: Update, context: Context) -> None:
     version = html.escape(st.engine.version[:12])
     count = st.engine.article_count()
     await reply(message, text(lang, "reloaded", articles=count, version=version))
-
-
-def is_web_address(value: str) -> bool:
-    """Whether `value` is an http(s) URL with a host; decided on the text alone.
-
-    Telegram admins add web pages only: a server path (even `file://`) is refused before
-    anything looks at the file system, so no reply tells whether such a path exists.
-    """
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:  # e.g. an unclosed [IPv6 bracket
-        return False
-    return parts.scheme.lower() in WEB_SCHEMES and bool(host) and value.isprintable()
 
 
 async def add_article(url: str, st: BotState, lang: str) -> str:
@@ -162,18 +146,3 @@ def _outcome_html(outcome: Outcome, st: BotState, lang: str) -> str:
         passages = st.engine.passage_count(outcome.article_id or "")
         return text(lang, "added", passages=passages, **values)
     return text(lang, "add_duplicate" if outcome.status == "skipped" else "add_failed", **values)
-
-
-async def _allowed(update: Update, context: Context) -> bool:
-    """Whether the sender is a bot admin in a private chat; tells everyone else why not."""
-    message, user = update.effective_message, update.effective_user
-    if message is None:
-        return False
-    lang = user_language(user)
-    if user is None or user.id not in state(context).config.admins:
-        await reply(message, text(lang, "admin_only"))
-        return False
-    if message.chat.type != ChatType.PRIVATE:
-        await reply(message, text(lang, "admin_private_only"))
-        return False
-    return True

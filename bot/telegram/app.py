@@ -1,7 +1,9 @@
 """Wiring: build the python-telegram-bot Application and run it by polling or webhook.
 
-`build_application` is the one place where handlers meet updates; `serve` is what
-``newsbot serve`` calls and returns the process exit code.
+`build_application` is the one place where handlers meet updates and jobs are scheduled;
+`serve` is what ``newsbot serve`` calls and returns the process exit code. The bot's
+state (chat settings, follow-up context, feeds, watches, the question log and feedback)
+lives in the state database (`storage`), not in python-telegram-bot's persistence.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,20 +22,36 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
     TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
 from bot.errors import NewsbotError
+from bot.feeds import Poller, PollSettings, Rules
+from bot.ingest.fetch import FetchSettings
+from bot.state import State
 from bot.summary import served_line
-from bot.telegram import admin, buttons, handlers, logs, presses, questions, running, updates
+from bot.telegram import (
+    admin,
+    buttons,
+    feedback,
+    following,
+    handlers,
+    logs,
+    presses,
+    questions,
+    rounds,
+    running,
+    storage,
+    updates,
+    watching,
+)
 from bot.telegram.commands import register_commands
 from bot.telegram.config import Config
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
@@ -57,26 +76,40 @@ def build_application(
     *,
     delivery: DeliveryPolicy | None = None,
     mode: str = "polling",
+    db: State | None = None,
+    knowledge: Path | None = None,
 ) -> AnyApplication:
-    """The bot: handlers, defaults, flood control, retries and command menus, ready to run."""
+    """The bot: handlers, jobs, defaults, flood control, retries and command menus, ready
+    to run. `db`: the state database (default: `storage.open_state` — the configured one,
+    else beside `knowledge` or the config's, else a temporary one); feeds are polled into
+    `knowledge` (default: the config's) when it is a folder of the user's own."""
     logs.redact(token)
     logs.quiet_http_clients()
     delivery = delivery or DeliveryPolicy(flood_retries=config.rate_limit.max_retries)
-    builder = (
+    application: AnyApplication = (
         ApplicationBuilder()
         .bot(make_bot(config, token, delivery))
         .concurrent_updates(True)
         .post_init(on_start)
+        .build()
     )
-    state_file = config.state_path()
-    if state_file:
-        keep = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
-        builder = builder.persistence(PicklePersistence(state_file, store_data=keep))
-    application: AnyApplication = builder.build()
+    folder = storage.own_folder(knowledge if knowledge is not None else config.knowledge)
+    db = db or storage.open_state(config, folder)
     limiter = QuestionLimiter(config.rate_limit.questions_per_minute)
-    application.bot_data[STATE_KEY] = BotState(engine, config, limiter, mode=mode)
+    st = BotState(engine, config, limiter, db, make_poller(db, folder, config), mode=mode)
+    application.bot_data[STATE_KEY] = st
     add_handlers(application, config.admins)
+    rounds.schedule(application, st)
     return application
+
+
+def make_poller(db: State, folder: Path | None, config: Config) -> Poller | None:
+    """The feeds' poller into `folder` (None: no folder of one's own to write into)."""
+    if folder is None:
+        return None
+    fetching = FetchSettings(allow_private_networks=config.private_networks_allowed())
+    rules = Rules(config.feeds.max_age, config.feeds.max_articles)
+    return Poller(db, folder, PollSettings(fetch=fetching, rules=rules))
 
 
 def make_bot(config: Config, token: str, delivery: DeliveryPolicy) -> PollingBot:
@@ -103,6 +136,7 @@ def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset
     message = filters.UpdateType.MESSAGE
     private = message & filters.ChatType.PRIVATE
     groups = message & filters.ChatType.GROUPS
+    posts = message | filters.UpdateType.CHANNEL_POST
     text = filters.TEXT & ~filters.COMMAND
     admin_link = private & text & filters.User(user_id=admins) & filters.Regex(admin.LINK)
     application.add_handler(TypeHandler(Update, updates.drop_repeated), group=-1)
@@ -116,8 +150,15 @@ def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset
             CommandHandler("reload", admin.reload_command, filters=message),
             CommandHandler("add", admin.add_command, filters=message),
             CommandHandler("remove", admin.remove_command, filters=message),
+            CommandHandler("follow", following.follow_command, filters=message),
+            CommandHandler("unfollow", following.unfollow_command, filters=message),
+            CommandHandler("feeds", following.feeds_command, filters=message),
+            CommandHandler("gaps", feedback.gaps_command, filters=message),
             MessageHandler(admin_link, admin.offer_add),
-            CommandHandler("ask", questions.ask, filters=message | filters.UpdateType.CHANNEL_POST),
+            CommandHandler("ask", questions.ask, filters=posts),
+            CommandHandler("watch", watching.watch, filters=posts),
+            CommandHandler("watches", watching.watches, filters=posts),
+            CommandHandler("unwatch", watching.unwatch, filters=posts),
             MessageHandler(private & text, questions.private_text),
             MessageHandler(
                 private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.private_other
@@ -127,8 +168,10 @@ def add_handlers(application: AnyApplication, admins: frozenset[int] = frozenset
             InlineQueryHandler(questions.inline_query),
             CallbackQueryHandler(presses.press, pattern=buttons.PATTERN),
             CallbackQueryHandler(admin.press_add, pattern=admin.ADD_PATTERN),
+            CallbackQueryHandler(feedback.vote, pattern=buttons.VOTE_PATTERN),
             CallbackQueryHandler(presses.unknown_button),  # any other data: answered too
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+            ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )
     application.add_error_handler(handlers.error_handler)
@@ -166,12 +209,24 @@ def serve(
         from bot.engine import Engine  # imported here: loading the engine is the slow part
 
         engine = Engine.load(config.knowledge)
+        knowledge = storage.knowledge_folder(config)
+        db = storage.open_state(config, knowledge)
     except NewsbotError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     application = build_application(
-        config, engine, token, mode="webhook" if webhook_url else "polling"
-    )
+        config, engine, token, mode="webhook" if webhook_url else "polling", db=db,
+        knowledge=knowledge,
+    )  # fmt: skip
+    try:
+        return _run(application, config, webhook_url, listen, port)
+    finally:
+        db.close()
+
+
+def _run(application: AnyApplication, config: Config, webhook_url: str | None, listen: str,
+         port: int) -> int:
+    """Run until stopped; the exit code."""
     try:
         if webhook_url:
             path = config.webhook.path or urlparse(webhook_url).path.strip("/")

@@ -8,6 +8,11 @@ and by whom, is kept with the answer's message id in the chat (`exchanges`). The
 tag is derived from `engine.version`, so a button from before an index change is stale;
 so is the older ``m|``/``p|`` data of earlier versions.
 
+Under a found answer in a private chat, a 👍/👎 pair (`vote_row`): data ``f|+|<log id>``
+or ``f|-|<log id>``, the id of the answer in the question log (`bot.state.QuestionLog`),
+which holds the question and the quoted passage; the pair is carried over when the
+answer is edited, and the chosen one marked.
+
 `ButtonStore` keeps payloads too long for callback data (the admin's "Add" link) under
 short keys that are unique to this process.
 """
@@ -28,6 +33,8 @@ MAX_CALLBACK_DATA = 64  # bytes, Telegram's limit
 MAX_SHOWN = 30  # quotes one answer message shows at most
 PATTERN = r"^[mpvn]\|"  # what the CallbackQueryHandler listens to (m, p: older versions)
 MORE, TOGGLE = "n", "v"
+VOTE_PATTERN = r"^f\|"  # the 👍/👎 pair
+VOTE_PREFIX, GOOD, BAD, CHOSEN = "f|", "👍", "👎", " ✓"
 PER_ROW = 3
 
 
@@ -86,10 +93,12 @@ def decode(data: str, tag: str) -> Press | None:
 
 
 def keyboard(
-    view: View, paragraphs: Sequence[int | None], lang: str, tag: str, more: View | None
+    view: View, paragraphs: Sequence[int | None], lang: str, tag: str, more: View | None,
+    votes: Sequence[InlineKeyboardButton] | None = None,
 ) -> InlineKeyboardMarkup | None:
     """A "Paragraph" (or, opened, "Quote") button for each quote with a paragraph number in
-    `paragraphs` (None: the quote is its whole paragraph), and "More" if `more`."""
+    `paragraphs` (None: the quote is its whole paragraph), the `votes` row, and "More" if
+    `more` (last)."""
     row: list[InlineKeyboardButton] = []
     several = len(paragraphs) > 1  # then each button says which quote it opens
     for number, paragraph in enumerate(paragraphs):
@@ -100,10 +109,52 @@ def keyboard(
             label += f" {paragraph}"
         row.append(InlineKeyboardButton(label, callback_data=view_data(tag, view.toggled(number))))
     rows = [row[i : i + PER_ROW] for i in range(0, len(row), PER_ROW)]
+    if votes:
+        rows.append(list(votes))
     if more is not None:
         label = f"{text(lang, 'more')} ▸"
         rows.append([InlineKeyboardButton(label, callback_data=view_data(tag, more, MORE))])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def vote_row(logged: int) -> list[InlineKeyboardButton]:
+    """The 👍/👎 pair for the answer logged as `logged`."""
+    return [InlineKeyboardButton(GOOD, callback_data=f"{VOTE_PREFIX}+|{logged}"),
+            InlineKeyboardButton(BAD, callback_data=f"{VOTE_PREFIX}-|{logged}")]
+
+
+def decode_vote(data: str) -> tuple[bool, int] | None:
+    """(good, log id) of a 👍/👎 press, or None if the data is no such button."""
+    parts = data.split("|")
+    if len(parts) != 3 or parts[0] + "|" != VOTE_PREFIX or parts[1] not in ("+", "-"):
+        return None
+    if not (parts[2].isdigit() and parts[2].isascii() and len(parts[2]) <= 18):
+        return None
+    return parts[1] == "+", int(parts[2])
+
+
+def votes_in(markup: InlineKeyboardMarkup | None) -> list[InlineKeyboardButton] | None:
+    """The 👍/👎 row of a message's buttons (to keep it when the message is edited)."""
+    rows = markup.inline_keyboard if markup else ()
+    return next((list(row) for row in rows if _is_votes(row)), None)
+
+
+def voted(markup: InlineKeyboardMarkup, good: bool) -> InlineKeyboardMarkup:
+    """`markup` with the chosen one of its 👍/👎 pair marked."""
+    return InlineKeyboardMarkup([[_mark(b, good) for b in row] if _is_votes(row) else list(row)
+                                 for row in markup.inline_keyboard])
+
+
+def _is_votes(row: Sequence[InlineKeyboardButton]) -> bool:
+    return bool(row) and all(str(b.callback_data or "").startswith(VOTE_PREFIX) for b in row)
+
+
+def _mark(button: InlineKeyboardButton, good: bool) -> InlineKeyboardButton:
+    pressed = decode_vote(str(button.callback_data or ""))
+    label = GOOD if pressed and pressed[0] else BAD
+    chosen = pressed is not None and pressed[0] == good
+    return InlineKeyboardButton(label + (CHOSEN if chosen else ""),
+                                callback_data=button.callback_data)
 
 
 class ButtonStore:

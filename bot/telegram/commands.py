@@ -36,6 +36,8 @@ class Command:
 COMMANDS = (
     Command("start", private=True, groups=False),
     Command("ask", private=True, groups=True),
+    Command("watch", private=True, groups=True),
+    Command("watches", private=True, groups=True),
     Command("sources", private=True, groups=True),
     Command("help", private=True, groups=True),
     Command("about", private=True, groups=True),

@@ -23,6 +23,7 @@ API_BASE_URL_ENV = "NEWSBOT_API_BASE_URL"
 WEBHOOK_SECRET_ENV = "NEWSBOT_WEBHOOK_SECRET"
 ALLOW_PRIVATE_ENV = "NEWSBOT_ALLOW_PRIVATE_NETWORKS"
 STATE_FILE_ENV = "NEWSBOT_STATE_FILE"
+DATABASE_ENV = "NEWSBOT_DATABASE"  # as bot.state.DATABASE_ENV (not imported: config stays light)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,15 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """How the running bot polls the followed feeds (each has its own interval)."""
+
+    check_seconds: int = 60  # how often the bot looks for feeds that are due
+    max_age: int | None = None  # seconds a feed article is kept (global retention)
+    max_articles: int | None = None  # feed articles kept in all (global retention)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything `serve` needs besides the token itself."""
 
@@ -71,7 +81,9 @@ class Config:
     groups: GroupSettings = field(default_factory=GroupSettings)
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
-    state_file: Path | None = None  # keeps per-chat settings and exchanges across restarts
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    database_url: str | None = None  # the state database; None: beside the knowledge
+    state_file: Path | None = None  # the old pickle state file, taken into the database once
     examples: tuple[str, ...] = ()  # replace the examples drawn from the articles
     path: Path | None = None  # the file this came from
 
@@ -104,8 +116,13 @@ class Config:
         flag = env.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
         return self.allow_private_networks or flag
 
+    def database(self, environ: Mapping[str, str] | None = None) -> str | None:
+        """The state database asked for: $NEWSBOT_DATABASE, else `database_url`, else None."""
+        env = os.environ if environ is None else environ
+        return env.get(DATABASE_ENV, "").strip() or self.database_url or None
+
     def state_path(self, environ: Mapping[str, str] | None = None) -> Path | None:
-        """Where per-chat state is kept: $NEWSBOT_STATE_FILE, else `state_file`, else nowhere."""
+        """The old state file: $NEWSBOT_STATE_FILE, else `state_file`, else none."""
         env = os.environ if environ is None else environ
         value = env.get(STATE_FILE_ENV, "").strip()
         return Path(value) if value else self.state_file
@@ -140,6 +157,10 @@ def parse_config(raw: Any, file: Path | None = None) -> Config:
     base = file.parent if file else Path()
     knowledge = data.get("knowledge")
     state_file = data.get("state_file")
+    database = _str(data["database_url"], "database_url", where) if data.get(
+        "database_url") else None
+    if database and "://" not in database:  # a SQLite file, relative to the config file
+        database = str(base / database)
     return Config(
         knowledge=base / _str(knowledge, "knowledge", where) if knowledge else None,
         allow_private_networks=_bool(
@@ -154,6 +175,8 @@ def parse_config(raw: Any, file: Path | None = None) -> Config:
         groups=GroupSettings(**_section(data, "groups", GroupSettings, where)),
         rate_limit=RateLimitSettings(**_section(data, "rate_limit", RateLimitSettings, where)),
         webhook=WebhookSettings(**_section(data, "webhook", WebhookSettings, where)),
+        feeds=_feeds(data, where),
+        database_url=database,
         state_file=base / _str(state_file, "state_file", where) if state_file else None,
         examples=tuple(_str_list(data["examples"], "examples", where))
         if data.get("examples")
@@ -177,6 +200,28 @@ def _section(data: Mapping[str, Any], name: str, kind: type, where: str) -> dict
         if expected is int and value < 1:
             raise ConfigError(f"{where}{name}.{key} must be at least 1, not {value}")
     return dict(section)
+
+
+def _feeds(data: Mapping[str, Any], where: str) -> FeedSettings:
+    """The `feeds` section: check_seconds (1 or more), max_age ("30d"), max_articles."""
+    section = _mapping(data.get("feeds") or {}, "feeds", where)
+    _known(section, FeedSettings, where, "feeds.")
+    check = section.get("check_seconds", FeedSettings.check_seconds)
+    if not isinstance(check, int) or isinstance(check, bool) or check < 1:
+        raise ConfigError(f"{where}feeds.check_seconds must be a number of seconds, 1 or more, "
+                          f"not {check!r}")
+    max_age = section.get("max_age")
+    if max_age is not None:
+        from bot.feeds.schedule import parse_interval
+
+        try:
+            max_age = parse_interval(str(max_age), minimum=3600, maximum=3650 * 86400)
+        except ValueError as err:
+            raise ConfigError(f"{where}feeds.max_age {err}") from None
+    kept = section.get("max_articles")
+    if kept is not None and (not isinstance(kept, int) or isinstance(kept, bool) or kept < 1):
+        raise ConfigError(f"{where}feeds.max_articles must be a number, 1 or more, not {kept!r}")
+    return FeedSettings(check, max_age, kept)
 
 
 def _known(

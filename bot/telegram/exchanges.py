@@ -1,25 +1,26 @@
 """The questions the bot answered in a chat, so that replies follow up and buttons re-answer.
 
 An `Exchange` is one question, the context it was asked in, the articles its answer
-quoted and who asked. It is kept in the chat's ``chat_data`` (python-telegram-bot; saved
-across restarts when `state_file` is set) under the id of the bot's answer *and* of the
-question, so a reply to either one is read as a follow-up, and the answer's buttons find
-what to show. Each chat keeps at most `MAX_EXCHANGES` exchanges, none older than
-`MAX_AGE` seconds: a few KB per chat.
+quoted and who asked. It is kept in the state database (`bot.state.Contexts`, so it
+survives restarts) under the id of the bot's answer *and* of the question, so a reply to
+either one is read as a follow-up, and the answer's buttons find what to show. Each chat
+keeps at most `MAX_EXCHANGES` exchanges, none older than `MAX_AGE` seconds: a few KB per
+chat. (The class is also what the old pickle state file held: `bot.state.legacy`.)
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import MutableMapping
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from bot.models import FollowUp
+from bot.state import Context, State
+from bot.state.context import MAX_AGE as KEPT_FOR
+from bot.state.context import MAX_PER_CHAT
+from bot.telegram.storage import best_effort
 
-KEY = "exchanges"
-MAX_EXCHANGES = 50  # per chat
-MAX_AGE = 24 * 3600.0  # seconds
+MAX_EXCHANGES = MAX_PER_CHAT // 2  # per chat: each under two message ids
+MAX_AGE = KEPT_FOR.total_seconds()
 MAX_CONTEXT = 300  # characters of question text carried into a follow-up
 
 
@@ -35,46 +36,42 @@ class Exchange:
 
     def as_context(self) -> FollowUp:
         """What a reply to this exchange follows up on: its question, in its own context."""
-        question = self.question
-        if self.follow_up is not None:
-            question = f"{self.follow_up.question} {question}"
-        return FollowUp(question[:MAX_CONTEXT], self.article_ids)
+        return FollowUp(self.asked()[:MAX_CONTEXT], self.article_ids)
+
+    def asked(self) -> str:
+        """The question as the engine read it: a follow-up after what it follows up on."""
+        if self.follow_up is None:
+            return self.question
+        return f"{self.follow_up.question} {self.question}"
 
 
-def remember(chat_data: MutableMapping[str, Any] | None, exchange: Exchange,
-             *message_ids: int) -> None:
+def to_context(exchange: Exchange) -> Context:
+    """The exchange as the database keeps it."""
+    follow = exchange.follow_up
+    return Context(
+        question=exchange.question, article_ids=exchange.article_ids,
+        at=dt.datetime.fromtimestamp(exchange.at, dt.UTC),
+        previous_question=follow.question if follow else None,
+        previous_article_ids=follow.article_ids if follow else (), asker=exchange.asker,
+    )  # fmt: skip
+
+
+def from_context(kept: Context) -> Exchange:
+    """The exchange a database row holds."""
+    follow = (FollowUp(kept.previous_question, kept.previous_article_ids)
+              if kept.previous_question is not None else None)  # fmt: skip
+    return Exchange(kept.question, follow, kept.article_ids, kept.asker, kept.at.timestamp())
+
+
+async def remember(db: State, chat_id: int, exchange: Exchange, *message_ids: int) -> None:
     """Keep `exchange` under each of `message_ids` (the answer's and the question's)."""
-    if chat_data is None:
-        return
-    kept = _exchanges(chat_data)
-    for message_id in message_ids:
-        kept.pop(message_id, None)
-        kept[message_id] = exchange
-    _prune(kept, exchange.at)
+    await best_effort(None, db.context.put, chat_id, list(message_ids), to_context(exchange))
 
 
-def recall(chat_data: MutableMapping[str, Any] | None, message_id: int | None,
-           now: float | None = None) -> Exchange | None:
+async def recall(db: State, chat_id: int, message_id: int | None,
+                 now: dt.datetime | None = None) -> Exchange | None:
     """The exchange kept under `message_id`, unless it is unknown or too old."""
-    if chat_data is None or message_id is None:
+    if message_id is None:
         return None
-    exchange = _exchanges(chat_data).get(message_id)
-    now = time.time() if now is None else now
-    if not isinstance(exchange, Exchange) or now - exchange.at > MAX_AGE:
-        return None
-    return exchange
-
-
-def _exchanges(chat_data: MutableMapping[str, Any]) -> dict[int, Exchange]:
-    kept = chat_data.get(KEY)
-    if not isinstance(kept, dict):
-        kept = chat_data[KEY] = {}
-    return kept
-
-
-def _prune(kept: dict[int, Exchange], now: float) -> None:
-    """Drop entries older than MAX_AGE, and the oldest beyond MAX_EXCHANGES (two keys each)."""
-    for message_id in [m for m, e in kept.items() if now - e.at > MAX_AGE]:
-        del kept[message_id]
-    while len(kept) > 2 * MAX_EXCHANGES:
-        del kept[next(iter(kept))]
+    kept = await best_effort(None, db.context.get, chat_id, message_id, now)
+    return from_context(kept) if kept is not None else None

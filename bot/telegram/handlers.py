@@ -1,4 +1,5 @@
-"""Commands and the rest: /start, /help, /about, /sources, /autoanswer, other messages, errors.
+"""Commands and the rest: /start, /help, /about, /sources, /autoanswer, other messages, the
+bot's own membership (a chat that blocks or removes it is forgotten), errors.
 
 Questions are answered in `questions`, button presses in `presses`, admin commands in
 `admin`; `app.build_application` wires all of them to updates in one place. Lists and
@@ -12,15 +13,15 @@ import html
 import logging
 from typing import Any
 
-from telegram import Message, Update, User
+from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import CallbackContext
 
-from bot.telegram import prompts, render
+from bot.telegram import chats, prompts, render
 from bot.telegram.i18n import text
-from bot.telegram.replies import reply, user_language, within_budget
-from bot.telegram.state import AUTOANSWER_KEY, HELP_START_PARAMETER, chat_data, state
+from bot.telegram.replies import may_change_chat, reply, user_language, within_budget
+from bot.telegram.state import HELP_START_PARAMETER, state
 
 logger = logging.getLogger(__name__)
 
@@ -103,17 +104,27 @@ async def autoanswer(update: Update, context: Context) -> None:
         await reply(message, text(lang, "groups_only"))
         return
     choice = (context.args or [""])[0].lower()
-    data = chat_data(context)
+    st = state(context)
     if choice not in ("on", "off"):
-        current = data.get(AUTOANSWER_KEY, state(context).config.groups.autoanswer)
+        current = await chats.autoanswer(st, message.chat.id)
         status = text(lang, "autoanswer_status", state=text(lang, "on" if current else "off"))
         await reply(message, f"{status}\n{text(lang, 'autoanswer_usage')}")
         return
-    if not await _is_admin(message, user, context):
+    if not await may_change_chat(message, user, context):
         await reply(message, text(lang, "admins_only"))
         return
-    data[AUTOANSWER_KEY] = choice == "on"
+    await chats.set_autoanswer(st, message.chat.id, choice == "on")
     await reply(message, text(lang, f"autoanswer_{choice}"))
+
+
+async def membership(update: Update, context: Context) -> None:
+    """Forget a chat that blocked the bot or removed it (its settings, context, watches)."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    status = change.new_chat_member.status
+    if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+        await chats.forget(state(context), change.chat.id, f"is gone for the bot ({status})")
 
 
 async def error_handler(update: object, context: Context) -> None:
@@ -156,15 +167,3 @@ def _describe(update: object) -> str:
         chat = update.effective_chat
         return f"update {update.update_id}" + (f" in chat {chat.id}" if chat else "")
     return "a job" if update is None else type(update).__name__
-
-
-async def _is_admin(message: Message, user: User | None, context: Context) -> bool:
-    """Whether the sender may change chat settings: a chat admin or a bot admin."""
-    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
-        return True  # an anonymous administrator
-    if user is None:
-        return False
-    if user.id in state(context).config.admins:
-        return True
-    member = await context.bot.get_chat_member(message.chat.id, user.id)
-    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)

@@ -29,7 +29,9 @@ _TEXTS: dict[str, dict[str, str]] = {
             "• In this chat: just write your question, e.g. <code>{example}</code>.\n"
             "• Reply to one of my answers to follow up, e.g. “and why?”.\n"
             "• In groups: <code>/ask your question</code>, mention me, or reply to my answer.\n"
-            "• In any chat: type <code>@{username} your question</code> (inline mode).\n\n"
+            "• In any chat: type <code>@{username} your question</code> (inline mode).\n"
+            "• <code>/watch your question</code>: I post here when a new article answers it "
+            "differently.\n\n"
             "Every answer is a verbatim quote with its source. "
             "<b>More</b> shows further quotes, <b>Paragraph</b> the whole paragraph.\n\n"
             "/sources — the articles I know\n/about — how I work"
@@ -42,6 +44,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "I answer with one verbatim quote and its source. <b>More</b> and "
             "<b>Paragraph</b> open it further, for the one who asked (and admins).\n\n"
             "/sources — the articles I know\n"
+            "/watch question — (admins) news on it posted here; /watches\n"
             "/autoanswer on|off — (admins) answer every message ending in “?”"
         ),
         "about": (
@@ -115,6 +118,59 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cmd_sources": "The articles I know",
         "cmd_about": "How I work",
         "cmd_autoanswer": "Answer questions ending in ? (admins)",
+        "cmd_watch": "Watch a question: /watch question",
+        "cmd_watches": "The questions watched here",
+        "watch_usage": (
+            "Watch a question like this: <code>/watch {example}</code> — when a new article "
+            "answers it differently, I post the new quote here."
+        ),
+        "watch_too_long": "Please watch a shorter question, at most {limit} characters.",
+        "watch_full": (
+            "This chat watches {limit} questions already; stop one first (/watches, "
+            "<code>/unwatch N</code>)."
+        ),
+        "watching": (
+            "Watching {question}. When a new article gives a different answer — a new figure, "
+            "a new statement — I post its quote here, once. /watches lists what is watched."
+        ),
+        "watch_news": "🔔 New on the watched question {question}:",
+        "watches_none": "No questions are watched here. <code>/watch question</code> adds one.",
+        "watches_title": "<b>Watched here</b> ({count} of {limit}):",
+        "watch_last_news": ", news on {date}",
+        "watches_hint": "<code>/unwatch N</code> stops watching number N.",
+        "unwatch_usage": "Stop watching like this: <code>/unwatch 1</code> (see /watches).",
+        "unwatch_unknown": "There is no watched question {number} here; see /watches.",
+        "unwatched": "Stopped watching {question}.",
+        "follow_usage": (
+            "Follow a feed like this: <code>/follow https://…/feed.xml</code>, or with an "
+            "interval: <code>/follow https://…/feed.xml 1h</code> (default 15m)."
+        ),
+        "unfollow_usage": "Stop following a feed so: <code>/unfollow 3</code> or its address "
+                          "(see /feeds).",
+        "follow_web_only": "I follow web feeds only: <code>/follow https://…</code>.",
+        "feeds_no_folder": (
+            "I serve the bundled articles, so I have no folder to put feed articles in: set "
+            "<code>knowledge</code> in the config to a folder of your own."
+        ),
+        "follow_failed": "Not followed: {reason}",
+        "following": (
+            "Following <b>{id}</b>: {url} ({kind}{title}, {entries} entries) every {every}; "
+            "its articles come with the next poll."
+        ),
+        "follow_updated": "Feed <b>{id}</b> is followed already: {url} — now every {every}.",
+        "unfollowed": "Unfollowed <b>{id}</b>: {url} (its articles stay).",
+        "feeds_none": "No feeds are followed. <code>/follow https://…/feed.xml</code> adds one.",
+        "feeds_more": "… and {count} more (newsbot feeds lists them all).",
+        "thanks_good": "Thanks! 👍 noted.",
+        "thanks_bad": "Thanks — 👎 noted; the editors will see what was missing.",
+        "admin_only_gaps": "Sorry, only the bot's administrators can see that.",
+        "gaps_none": "No unanswered or 👎 questions in the last {days} days.",
+        "gaps_title": (
+            "<b>Gaps of the last {days} days</b> — questions without an answer or with 👎, "
+            "similar wordings together:"
+        ),
+        "gaps_nothing": "{count}× nothing found",
+        "gaps_also": "also:",
     },
     "de": {
         "welcome": (
@@ -138,7 +194,9 @@ _TEXTS: dict[str, dict[str, str]] = {
             "• Antworte auf eine meiner Antworten, um nachzufragen, z. B. „und warum?“.\n"
             "• In Gruppen: <code>/ask deine Frage</code>, erwähne mich oder antworte auf meine "
             "Antwort.\n"
-            "• In jedem Chat: tippe <code>@{username} deine Frage</code> (Inline-Modus).\n\n"
+            "• In jedem Chat: tippe <code>@{username} deine Frage</code> (Inline-Modus).\n"
+            "• <code>/watch deine Frage</code>: ich melde mich hier, wenn ein neuer Artikel "
+            "sie anders beantwortet.\n\n"
             "Jede Antwort ist ein wörtliches Zitat mit Quelle. "
             "<b>Mehr</b> zeigt weitere Zitate, <b>Absatz</b> den ganzen Absatz.\n\n"
             "/sources — die Artikel, die ich kenne\n/about — wie ich arbeite"
@@ -151,6 +209,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Ich antworte mit einem wörtlichen Zitat und seiner Quelle. <b>Mehr</b> und "
             "<b>Absatz</b> öffnen es weiter, für die Person, die gefragt hat (und Admins).\n\n"
             "/sources — die Artikel, die ich kenne\n"
+            "/watch Frage — (Admins) Neues dazu hier melden; /watches\n"
             "/autoanswer on|off — (Admins) jede Nachricht mit „?“ am Ende beantworten"
         ),
         "about": (
@@ -229,6 +288,64 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cmd_sources": "Die Artikel, die ich kenne",
         "cmd_about": "Wie ich arbeite",
         "cmd_autoanswer": "Fragen mit ? am Ende beantworten (Admins)",
+        "cmd_watch": "Eine Frage beobachten: /watch Frage",
+        "cmd_watches": "Die hier beobachteten Fragen",
+        "watch_usage": (
+            "Eine Frage beobachtest du so: <code>/watch {example}</code> — wenn ein neuer "
+            "Artikel sie anders beantwortet, poste ich das neue Zitat hier."
+        ),
+        "watch_too_long": "Bitte beobachte eine kürzere Frage, höchstens {limit} Zeichen.",
+        "watch_full": (
+            "Dieser Chat beobachtet schon {limit} Fragen; beende zuerst eine (/watches, "
+            "<code>/unwatch N</code>)."
+        ),
+        "watching": (
+            "Ich beobachte {question}. Gibt ein neuer Artikel eine andere Antwort — eine neue "
+            "Zahl, eine neue Aussage —, poste ich sein Zitat hier, einmal. /watches zeigt, "
+            "was beobachtet wird."
+        ),
+        "watch_news": "🔔 Neu zur beobachteten Frage {question}:",
+        "watches_none": (
+            "Hier wird keine Frage beobachtet. <code>/watch Frage</code> fügt eine hinzu."
+        ),
+        "watches_title": "<b>Hier beobachtet</b> ({count} von {limit}):",
+        "watch_last_news": ", Neues am {date}",
+        "watches_hint": "<code>/unwatch N</code> beendet das Beobachten von Nummer N.",
+        "unwatch_usage": "Beenden so: <code>/unwatch 1</code> (siehe /watches).",
+        "unwatch_unknown": "Eine beobachtete Frage {number} gibt es hier nicht; siehe /watches.",
+        "unwatched": "Ich beobachte {question} nicht mehr.",
+        "follow_usage": (
+            "Einem Feed folgst du so: <code>/follow https://…/feed.xml</code>, oder mit "
+            "Intervall: <code>/follow https://…/feed.xml 1h</code> (Standard 15m)."
+        ),
+        "unfollow_usage": "Einen Feed beenden: <code>/unfollow 3</code> oder seine Adresse "
+                          "(siehe /feeds).",
+        "follow_web_only": "Ich folge nur Web-Feeds: <code>/follow https://…</code>.",
+        "feeds_no_folder": (
+            "Ich zeige die mitgelieferten Artikel und habe keinen Ordner für Feed-Artikel: "
+            "setz <code>knowledge</code> in der Konfiguration auf einen eigenen Ordner."
+        ),
+        "follow_failed": "Nicht gefolgt: {reason}",
+        "following": (
+            "Ich folge <b>{id}</b>: {url} ({kind}{title}, {entries} Einträge) alle {every}; "
+            "seine Artikel kommen mit der nächsten Abfrage."
+        ),
+        "follow_updated": "Feed <b>{id}</b> wird schon verfolgt: {url} — jetzt alle {every}.",
+        "unfollowed": "Feed <b>{id}</b> beendet: {url} (seine Artikel bleiben).",
+        "feeds_none": (
+            "Ich folge keinem Feed. <code>/follow https://…/feed.xml</code> fügt einen hinzu."
+        ),
+        "feeds_more": "… und {count} weitere (newsbot feeds zeigt alle).",
+        "thanks_good": "Danke! 👍 notiert.",
+        "thanks_bad": "Danke — 👎 notiert; die Redaktion sieht, was gefehlt hat.",
+        "admin_only_gaps": "Das dürfen nur die Administratoren dieses Bots sehen.",
+        "gaps_none": "Keine unbeantworteten oder 👎-Fragen in den letzten {days} Tagen.",
+        "gaps_title": (
+            "<b>Lücken der letzten {days} Tage</b> — Fragen ohne Antwort oder mit 👎, "
+            "ähnliche Formulierungen zusammen:"
+        ),
+        "gaps_nothing": "{count}× nichts gefunden",
+        "gaps_also": "auch:",
     },
 }
 

@@ -34,6 +34,7 @@ ALLOWED_UPDATES = [  # the kinds of update the bot asks Telegram for
     Update.CHANNEL_POST,
     Update.INLINE_QUERY,
     Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,  # the bot blocked, or removed from a chat: forget the chat
 ]
 
 

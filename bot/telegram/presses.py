@@ -1,8 +1,9 @@
 """Button presses under an answer: "More", "Paragraph" and "Quote" change it in place.
 
 A press asks for another `View` of the answer it sits under; the bot edits its own
-message to show it (editMessageText), never posting a new one. The exchange behind the
-message (question, context, asker) is kept in the chat (`exchanges`). In groups and
+message to show it (editMessageText), never posting a new one; its 👍/👎 pair stays.
+The exchange behind the message (question, context, asker) is kept in the state
+database (`exchanges`), so buttons work across restarts. In groups and
 channels only the asker, the chat's administrators (getChatMember) and the bot's admins
 may press; anyone else gets a short notice and the chat does not change. Showing more
 quotes spends one of the presser's searches; opening a paragraph does not.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import MutableMapping
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -42,8 +42,8 @@ async def press(update: Update, context: Context) -> None:
     st, lang = state(context), user_language(query.from_user)
     pressed = buttons.decode(query.data or "", st.tag)
     message = query.message if isinstance(query.message, Message) else None
-    kept = context.chat_data if isinstance(context.chat_data, MutableMapping) else None
-    exchange = exchanges.recall(kept, message.message_id) if message else None
+    exchange = await exchanges.recall(st.db, message.chat.id, message.message_id) if (
+        message and pressed) else None  # fmt: skip
     if pressed is None or message is None or exchange is None:
         await query.answer(text(lang, "stale_button"), show_alert=True)
         return
@@ -69,7 +69,8 @@ async def show(message: Message, exchange: Exchange, view: View, st: BotState) -
     composed = await asyncio.to_thread(
         views.compose, st.engine, exchange.question, exchange.follow_up, view, place
     )
-    await edit(message, composed.html, composed.keyboard(view, st.tag))
+    votes = buttons.votes_in(message.reply_markup)
+    await edit(message, composed.html, composed.keyboard(view, st.tag, votes))
 
 
 async def may_press(

@@ -4,7 +4,8 @@ Every question goes the same way (`answer_question`): small inputs get a prompt 
 example questions; the sender's budget is spent; a reply to an earlier exchange (the
 bot's answer, or the question it answered) is asked with that exchange as context;
 the engine answers in a worker thread; the answer is shaped for the place (compact in
-groups and channels) and remembered in the chat for follow-ups and buttons.
+groups and channels), logged (`journal`: with a 👍/👎 pair under it in private chats)
+and remembered in the chat for follow-ups and buttons.
 """
 
 from __future__ import annotations
@@ -28,12 +29,22 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackContext
 
 from bot.models import Snippet
-from bot.telegram import exchanges, prompts, render, smalltalk, triggers, views
+from bot.telegram import (
+    buttons,
+    chats,
+    exchanges,
+    journal,
+    prompts,
+    render,
+    smalltalk,
+    triggers,
+    views,
+)
 from bot.telegram.exchanges import Exchange
 from bot.telegram.i18n import language, text
 from bot.telegram.limits import Verdict, sender_key
 from bot.telegram.replies import reply, user_language, within_budget
-from bot.telegram.state import AUTOANSWER_KEY, HELP_START_PARAMETER, BotState, chat_data, state
+from bot.telegram.state import HELP_START_PARAMETER, BotState, state
 
 Context = CallbackContext[Any, Any, Any, Any]
 INLINE_CACHE_SECONDS = 300
@@ -66,9 +77,11 @@ async def group_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    settings = state(context).config.groups
+    st = state(context)
+    settings = st.config.groups
     bot = context.bot.bot
-    autoanswer = bool(chat_data(context).get(AUTOANSWER_KEY, settings.autoanswer))
+    asks = (message.text or "").rstrip().endswith("?")  # the switch matters only then
+    autoanswer = asks and await chats.autoanswer(st, message.chat.id)
     question = triggers.group_question(
         message, bot, mentions_on=settings.answer_mentions,
         replies_on=settings.answer_replies, autoanswer=autoanswer,
@@ -133,20 +146,21 @@ async def answer_question(
         await reply(message, text(lang, "too_long", length=len(question), limit=MAX_QUESTION,
                                   example=example))  # fmt: skip
         return
-    kept = chat_data(context)
-    replied = message.reply_to_message
-    earlier = exchanges.recall(kept, replied.message_id if replied else None)
+    chat_id, replied = message.chat.id, message.reply_to_message
+    earlier = await exchanges.recall(st.db, chat_id, replied.message_id if replied else None)
     follow_up = earlier.as_context() if earlier else None
     place = place_of(message, st)
     view = place.first_view()
     composed = await asyncio.to_thread(
         views.compose, st.engine, question, follow_up, view, place
     )
-    sent = await reply(message, composed.html, reply_markup=composed.keyboard(view, st.tag))
     asker = None if message.sender_chat is not None or message.from_user is None else (
         message.from_user.id)  # fmt: skip
     exchange = Exchange(question, follow_up, composed.article_ids, asker, time.time())
-    exchanges.remember(kept, exchange, sent.message_id, message.message_id)
+    logged = await journal.log_answer(st, exchange.asked(), composed)
+    votes = buttons.vote_row(logged) if logged and composed.found and not place.compact else None
+    sent = await reply(message, composed.html, reply_markup=composed.keyboard(view, st.tag, votes))
+    await exchanges.remember(st.db, chat_id, exchange, sent.message_id, message.message_id)
 
 
 def place_of(message: Message, st: BotState) -> views.Place:

@@ -60,6 +60,16 @@ def shorten(value: str, limit: int) -> str:
     return (cut.rstrip(" –—-,;:") or cut) + ELLIPSIS
 
 
+def lines_within(lines: Sequence[str], limit: int, separator: str = "\n") -> str:
+    """The first of `lines` (whole HTML lines) that fit in `limit` UTF-16 units together."""
+    kept: list[str] = []
+    for line in lines:
+        if kept and utf16_len(separator.join([*kept, line])) > limit:
+            break
+        kept.append(line)
+    return separator.join(kept)
+
+
 def format_date(day: dt.date, lang: str) -> str:
     """22.10.2024 in German, 22 Oct 2024 in English."""
     if lang == "de":

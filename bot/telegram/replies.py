@@ -3,7 +3,9 @@
 `reply` answers a message in its chat and forum topic (even after the message was
 deleted); `edit` changes one of the bot's own messages in place (an unchanged edit, as
 from a double press, is not an error); `within_budget` spends one of the sender's
-searches. Handler modules import these, never one another.
+searches; `may_change_chat` tells whether the sender administers the chat (groups and
+channels: chat settings, watches); `admin_here` whether a bot admin writes in private.
+Handler modules import these, never one another.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import logging
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update, User
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
+from telegram.ext import CallbackContext
 
 from bot.telegram.i18n import language, text
 from bot.telegram.limits import Verdict, sender_key
-from bot.telegram.state import BotState
+from bot.telegram.state import BotState, state
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +68,37 @@ async def within_budget(update: Update, message: Message, st: BotState) -> bool:
     if verdict is Verdict.WARN:
         await reply(message, text(user_language(update.effective_user), "too_many"))
     return verdict is Verdict.ANSWER
+
+
+async def may_change_chat(
+    message: Message, user: User | None, context: CallbackContext[Any, Any, Any, Any]
+) -> bool:
+    """Whether the sender may change this chat's settings and watches: anyone in a private
+    chat; a chat admin (anonymous ones and channel posts included) or a bot admin."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
+        return True  # an anonymous administrator, or the channel itself
+    if user is None:
+        return False
+    if user.id in state(context).config.admins:
+        return True
+    member = await context.bot.get_chat_member(message.chat.id, user.id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def admin_here(update: Update, context: CallbackContext[Any, Any, Any, Any],
+                     refusal: str = "admin_only") -> bool:
+    """Whether the sender is a bot admin in a private chat; tells everyone else why not
+    (`refusal`: the words for a stranger)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return False
+    lang = user_language(user)
+    if user is None or user.id not in state(context).config.admins:
+        await reply(message, text(lang, refusal))
+        return False
+    if message.chat.type != ChatType.PRIVATE:
+        await reply(message, text(lang, "admin_private_only"))
+        return False
+    return True

@@ -1,16 +1,20 @@
-"""What the handlers share: the engine, the settings, the limiter and the articles' overview.
+"""What the handlers share: the engine, the settings, the limiter, the articles' overview,
+the state database and the feeds' poller.
 
 Kept in ``application.bot_data["state"]``; `state(context)` gets it back typed. The
-engine is only called from worker threads (`asyncio.to_thread`): it is thread-safe for
-answering, and nothing it does may hold up the event loop, which serves every chat.
+engine and the database are only called from worker threads (`asyncio.to_thread`): both
+are thread-safe, and nothing they do may hold up the event loop, which serves every chat.
+What a chat chose and asked lives in the database (`db`), not in python-telegram-bot's
+``chat_data``: it survives restarts and is shared by replicas on one PostgreSQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram.ext import CallbackContext
 
@@ -21,9 +25,17 @@ from bot.telegram.config import Config
 from bot.telegram.limits import QuestionLimiter
 from bot.telegram.overview import OverviewCache
 
+if TYPE_CHECKING:
+    from bot.feeds import Poller
+    from bot.state import State
+
 STATE_KEY = "state"
-AUTOANSWER_KEY = "autoanswer"  # in chat_data: this group's /autoanswer switch
 HELP_START_PARAMETER = "help"  # /start help, from the inline results' button
+
+
+def utc_now() -> dt.datetime:
+    """The time now, in UTC (what the database stores)."""
+    return dt.datetime.now(dt.UTC)
 
 
 class AnswerEngine(Protocol):
@@ -69,9 +81,12 @@ class BotState:
     engine: AnswerEngine
     config: Config
     limiter: QuestionLimiter
+    db: State  # chat settings, follow-up context, feeds, watches, question log, feedback
+    poller: Poller | None = None  # None: no knowledge folder of one's own to write feeds to
     buttons: ButtonStore = field(default_factory=ButtonStore)  # the admin's "Add" links
     overview: OverviewCache = field(default_factory=OverviewCache)
     mode: str = "polling"  # or "webhook": for the start line
+    clock: Callable[[], dt.datetime] = field(default=utc_now)  # tests set their own
 
     @property
     def tag(self) -> str:
@@ -84,9 +99,3 @@ def state(context: CallbackContext[Any, Any, Any, Any]) -> BotState:
     value = context.bot_data[STATE_KEY]
     assert isinstance(value, BotState)
     return value
-
-
-def chat_data(context: CallbackContext[Any, Any, Any, Any]) -> MutableMapping[str, Any]:
-    """This chat's data (kept across restarts when a state file is configured); {} if none."""
-    data = context.chat_data
-    return data if isinstance(data, MutableMapping) else {}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.models import Answer, FollowUp, Snippet
 from bot.telegram import buttons, render
@@ -60,9 +60,16 @@ class Composed:
         """The articles the shown quotes come from, each once."""
         return tuple(dict.fromkeys(s.source.article_id for s in self.snippets))
 
-    def keyboard(self, view: View, tag: str) -> InlineKeyboardMarkup | None:
-        """The buttons under this view."""
-        return buttons.keyboard(view, self.paragraphs, self.language, tag, self.more)
+    @property
+    def passage_id(self) -> str | None:
+        """The passage of the first quote shown (None: nothing found)."""
+        return self.snippets[0].passage_id if self.snippets else None
+
+    def keyboard(self, view: View, tag: str,
+                 votes: Sequence[InlineKeyboardButton] | None = None,
+                 ) -> InlineKeyboardMarkup | None:
+        """The buttons under this view (with the `votes` row, if any)."""
+        return buttons.keyboard(view, self.paragraphs, self.language, tag, self.more, votes)
 
 
 def compose(
