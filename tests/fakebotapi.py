@@ -5,9 +5,9 @@ Runs stdlib's ThreadingHTTPServer on 127.0.0.1 (random port) in a thread and ans
 such as reply_markup arrive as JSON strings), ``{"ok": true, "result": ...}`` out, errors by
 HTTP status (400, 401, 403, 409, 429 with ``parameters.retry_after``).
 
-Tests queue updates for getUpdates (`private`, `group`, `channel`, `inline`, `press`
-build realistic ones, entities included), inject faults with `fail`, and wait for the
-bot's calls with `wait_for`.
+Tests queue updates for getUpdates (`private`, `group`, `channel`, `inline`, `press`,
+`member` build realistic ones, entities included), inject faults with `fail`, and wait
+for the bot's calls with `wait_for`.
 
 Faults, for the robustness tests and the load benchmark:
 
@@ -420,6 +420,19 @@ class FakeBotAPI:
             }
         )
         return query_id
+
+    def member(self, chat: Json, status: str, user: Json | None = None) -> Json:
+        """Queue a my_chat_member update: the bot's own status in `chat` became `status`
+        ("kicked" when a user blocks it or an admin bans it, "left" when it was removed,
+        "member" when it was added); returns the update."""
+        me = {"id": BOT_ID, "is_bot": True, "first_name": "Newsbot", "username": BOT_USERNAME}
+        new: Json = {"status": status, "user": me}
+        if status == "kicked":
+            new["until_date"] = 0
+        change = {"chat": chat, "from": user or self.user(), "date": int(time.time()),
+                  "old_chat_member": {"status": "member", "user": me},
+                  "new_chat_member": new}  # fmt: skip
+        return self.queue({"my_chat_member": change})
 
     # ---- the server side ------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:

@@ -8,12 +8,15 @@ exchanges live in the state database, bounded, and survive a restart.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import TOKEN, FakeBotAPI, polling
+from fakebotapi import BOT_ID, TOKEN, FakeBotAPI, polling
+from telegram import Bot
+from telegram.ext import PersistenceInput, PicklePersistence
 from test_telegram_bot import GROUP, QUESTION, buttons_of
 
 from bot.engine import Engine
@@ -150,3 +153,36 @@ def test_a_follow_up_carries_its_own_context_on() -> None:
     first = Exchange("Wie viele Soldaten?", None, ("a",), 1, 0.0)
     second = Exchange("und wo?", first.as_context(), ("a", "b"), 1, 1.0)
     assert second.as_context() == FollowUp("Wie viele Soldaten? und wo?", ("a", "b"))
+
+
+async def test_the_old_state_file_is_taken_in_once(
+    fake_api: FakeBotAPI, bundled_engine: Engine, tmp_path: Path
+) -> None:
+    """A state file from before the database: its /autoanswer and exchanges are taken in."""
+    old = tmp_path / "state.pickle"
+    keep = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
+    persistence = PicklePersistence(old, store_data=keep)
+    persistence.set_bot(Bot(TOKEN))
+    exchange = Exchange(QUESTION, None, ("nordkorea-soldaten-russland",), 1001, time.time() - 60)
+    await persistence.update_chat_data(GROUP, {"autoanswer": True, "exchanges": {77: exchange}})
+    await persistence.flush()
+    fake_api.admins.add(4242)
+    config = Config(api_base_url=fake_api.base_url, state_file=old)
+    chat = {"id": GROUP, "type": "supergroup", "title": "Newsroom"}
+    answered = {"message_id": 77, "date": 0, "chat": chat, "text": "1.500 Soldaten",
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Newsbot"}}  # fmt: skip
+    first_run = build_application(config, bundled_engine, TOKEN)
+    async with polling(fake_api, first_run):
+        again = await fake_api.reply_to(fake_api.group("Und warum?", reply_to=answered))
+        auto = await fake_api.reply_to(fake_api.group("Wie viele Soldaten?"))
+        user = fake_api.user(4242)
+        off = await fake_api.reply_to(fake_api.group("/autoanswer off", user=user))
+    fake_api.long_poll = True
+    second_run = build_application(config, bundled_engine, TOKEN)
+    async with polling(fake_api, second_run):
+        status = await fake_api.reply_to(fake_api.group("/autoanswer"))
+    assert from_the_article(again["text"]), again["text"]  # the old exchange
+    assert "<blockquote" in auto["text"]  # the old /autoanswer on
+    assert "nur auf /ask" in off["text"]
+    assert "beantworte ich hier: aus" in status["text"]  # not taken in a second time
+    assert (tmp_path / ".newsbot-state.sqlite").is_file() and old.is_file()

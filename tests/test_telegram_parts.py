@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import bot
 from bot.errors import ConfigError
-from bot.telegram import buttons, logs
+from bot.state import DATABASE_FILE
+from bot.telegram import buttons, logs, storage
+from bot.telegram.app import EXIT_CONFIG, serve
 from bot.telegram.catalog import read_catalog
-from bot.telegram.config import Config, load_config, parse_config
+from bot.telegram.config import Config, FeedSettings, load_config, parse_config
 from bot.telegram.limits import QuestionLimiter, Verdict
 
 # ---- config ------------------------------------------------------------------------------
@@ -50,6 +55,11 @@ def test_default_config_file_is_optional(tmp_path: Path, monkeypatch: pytest.Mon
         ({"groups": {"autoanswer": "yes"}}, "groups.autoanswer must be a bool"),
         ({"admins": ["@me"]}, "admins must be a list of numeric Telegram user ids"),
         ([1, 2], "top level must be a mapping"),
+        ({"feeds": {"check_seconds": 0}}, "feeds.check_seconds must be a number of seconds"),
+        ({"feeds": {"max_age": "soon"}}, "feeds.max_age 'soon' is not an interval"),
+        ({"feeds": {"max_articles": True}}, "feeds.max_articles must be a number"),
+        ({"feeds": {"every": 5}}, "unknown setting feeds.every"),
+        ({"database_url": 5}, "database_url must be a string"),
     ],
 )
 def test_config_errors_name_the_setting(raw: object, message: str) -> None:
@@ -112,6 +122,90 @@ def test_keyboard_offers_paragraphs_that_are_more_than_the_quote() -> None:
     assert labels == ["Paragraph 4", "Quote 7", "More ▸"]
     single = buttons.keyboard(buttons.View(1), [None], "de", "abcdef", None)
     assert single is None  # the quote is its whole paragraph and there is no more
+
+
+def test_config_database_and_feeds(tmp_path: Path) -> None:
+    raw = {"database_url": "state/bot.sqlite",
+           "feeds": {"check_seconds": 30, "max_age": "30d", "max_articles": 500}}
+    config = parse_config(raw, tmp_path / "newsbot.yaml")
+    assert config.database_url == str(tmp_path / "state" / "bot.sqlite")  # beside the file
+    assert config.feeds == FeedSettings(30, 30 * 86400, 500)
+    assert Config().feeds.check_seconds == 60 and Config().database({}) is None
+    url = "postgresql://bot:pw@db/newsbot"
+    assert parse_config({"database_url": url}).database_url == url
+    assert config.database({"NEWSBOT_DATABASE": url}) == url  # the environment wins
+
+
+def test_the_state_database_is_where_it_was_asked_for(tmp_path: Path) -> None:
+    own = tmp_path / "knowledge"
+    own.mkdir()
+    assert storage.database_url(Config(database_url="sqlite:///x.db"), own, {}) == "sqlite:///x.db"
+    env = {"NEWSBOT_DATABASE": str(tmp_path / "env.sqlite")}
+    assert storage.database_url(Config(), own, env) == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert storage.database_url(Config(), own, {}) == f"sqlite:///{own / DATABASE_FILE}"
+    legacy = Config(state_file=tmp_path / "state.pickle")
+    assert storage.database_url(legacy, None, {}) == f"sqlite:///{tmp_path / DATABASE_FILE}"
+    assert storage.database_url(Config(), None, {}) is None  # nowhere: a temporary one
+
+
+def test_only_a_folder_of_ones_own_takes_feeds_and_the_database(tmp_path: Path) -> None:
+    assert storage.knowledge_folder(Config(), {}, cwd=tmp_path) is None  # the bundled
+    (tmp_path / "knowledge").mkdir()
+    assert storage.knowledge_folder(Config(), {}, cwd=tmp_path) == tmp_path / "knowledge"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"NEWSBOT_KNOWLEDGE": str(elsewhere)}
+    assert storage.knowledge_folder(Config(), env, cwd=tmp_path) == elsewhere
+    assert storage.own_folder(Path(bot.__file__).parent / "bundled") is None
+    assert storage.own_folder(tmp_path / "missing") is None
+    article = tmp_path / "knowledge" / "one.yaml"
+    article.write_text("id: x\n", encoding="utf-8")
+    assert storage.own_folder(article) is None  # a file is no folder to add to
+
+
+def test_a_temporary_database_goes_with_the_bot() -> None:
+    db = storage.temporary_state()
+    folder = Path(str(db.engine.url.database)).parent
+    db.settings.set(1, autoanswer=True)
+    assert folder.is_dir() and db.settings.get(1).autoanswer is True
+    del db
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_a_database_password_is_never_shown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once it is closed
+    url = f"postgresql://newsbot:s3cr3t-pw@127.0.0.1:{port}/newsbot"
+    monkeypatch.setenv("NEWSBOT_TEST_TOKEN", "123:abc")
+    monkeypatch.delenv("NEWSBOT_DATABASE", raising=False)
+    code = serve(Config(token_env="NEWSBOT_TEST_TOKEN", database_url=url))
+    err = capsys.readouterr().err
+    assert code == EXIT_CONFIG
+    assert "postgresql://newsbot:***@127.0.0.1" in err and "cannot open" in err
+    assert "s3cr3t-pw" not in err + caplog.text
+
+
+def test_vote_buttons_carry_the_log_id_and_mark_the_choice() -> None:
+    row = buttons.vote_row(123456789012)
+    assert [b.text for b in row] == ["👍", "👎"]
+    assert all(len(str(b.callback_data).encode()) <= 64 for b in row)
+    assert buttons.decode_vote(str(row[0].callback_data)) == (True, 123456789012)
+    assert buttons.decode_vote(str(row[1].callback_data)) == (False, 123456789012)
+    for data in ("f|+|", "f|?|1", "f|+|1|2", "f|+|-1", "f|+|²", "v|abc|1|0", "f|+|" + "9" * 19):
+        assert buttons.decode_vote(data) is None
+    markup = buttons.keyboard(buttons.View(1), [4], "de", "abcdef", buttons.View(2), row)
+    assert markup is not None
+    assert [[b.text for b in r] for r in markup.inline_keyboard] == [
+        ["Absatz"], ["👍", "👎"], ["Mehr ▸"]]  # "More" stays last
+    assert buttons.votes_in(markup) == row
+    marked = buttons.voted(markup, good=False)
+    assert [[b.text for b in r] for r in marked.inline_keyboard][1] == ["👍", "👎 ✓"]
+    assert buttons.votes_in(buttons.keyboard(buttons.View(1), [4], "de", "t", None)) is None
 
 
 def test_config_state_file_from_the_environment(tmp_path: Path) -> None:

@@ -126,8 +126,8 @@ async def post(st: BotState, bot: Bot, alert: Alert) -> bool:
 def alert_html(alert: Alert) -> str:
     """The news: which watched question, then the new quote with its source."""
     lang, compact = alert.language, alert.watch.chat_id < 0  # groups and channels: compact
-    head = text(lang, "watch_news", question=render.escape(render.shorten(
-        alert.watch.question, 200)))  # fmt: skip
+    question = render.escape(render.shorten(alert.watch.question, 200))
+    head = text(lang, "watch_news", question=f"<i>{question}</i>")
     limit = (render.COMPACT_LIMIT if compact else render.MAX_MESSAGE) - render.utf16_len(head) - 2
     body = render.answer_html([alert.snippet], lang, limit, compact=compact)
     return f"{head}\n\n{body}"

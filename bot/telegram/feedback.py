@@ -40,8 +40,9 @@ async def vote(update: Update, context: Context) -> None:
         await query.answer(text(lang, "stale_button"), show_alert=True)
         return
     await query.answer(text(lang, "thanks_good" if good else "thanks_bad"))
-    if message.reply_markup is not None:
-        await message.edit_reply_markup(reply_markup=buttons.voted(message.reply_markup, good))
+    marked = buttons.voted(message.reply_markup, good) if message.reply_markup else None
+    if marked is not None and marked != message.reply_markup:  # the same press twice: as is
+        await message.edit_reply_markup(reply_markup=marked)
 
 
 async def gaps_command(update: Update, context: Context) -> None:
