@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +35,7 @@ from bot.telegram.app import build_application
 from bot.telegram.config import Config, FeedSettings, RateLimitSettings
 from bot.telegram.state import STATE_KEY, BotState
 
+ROOT = Path(__file__).resolve().parents[1]
 ADMIN, READER, GROUP = 7001, 7002, -1001234567890
 Json = dict[str, Any]
 FERRY_QUESTION = "Wie viele Passagiere pro Tag erwartet die Reederei?"
@@ -297,3 +303,43 @@ async def test_feeds_survive_a_restart(
     assert "every 1h" in listed["text"] and url in listed["text"]
     assert "<b>1.200</b>" in answer
     assert (knowledge / ".newsbot-state.sqlite").is_file()  # the knowledge folder's database
+
+
+async def test_newsbot_follow_then_newsbot_serve_answers_from_the_feed(
+    fake_api: FakeBotAPI, feeds: FeedServer, tmp_path: Path
+) -> None:
+    """From the outside, as a user does it: `newsbot follow URL`, then `newsbot serve`."""
+    knowledge_copy(tmp_path)
+    (tmp_path / "newsbot.yaml").write_text("feeds: {check_seconds: 1}\n", encoding="utf-8")
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_API_BASE_URL": fake_api.base_url,
+           "NEWSBOT_ALLOW_PRIVATE_NETWORKS": "1", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    env.pop("NEWSBOT_DATABASE", None)
+    newsbot = [sys.executable, "-m", "bot"]
+    url = feeds.publish("/feed.xml")
+    followed = subprocess.run([*newsbot, "follow", url, "--every", "1m"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert followed.returncode == 0, followed.stderr
+    process = subprocess.Popen(
+        [*newsbot, "serve"], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    logged: list[str] = []
+    assert process.stderr is not None
+    reader = threading.Thread(target=lambda: logged.extend(process.stderr or ()), daemon=True)
+    reader.start()
+    try:
+        await fake_api.wait_for("setMyCommands", count=4, timeout=60)
+        await until(lambda: any("reloaded" in line for line in logged), 60)  # its first round
+        answer = await fake_api.reply_to(fake_api.private(FERRY_QUESTION), 20)
+    finally:
+        fake_api.long_poll = False
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    err = "".join(logged)
+    assert process.returncode == 0, err
+    assert "<b>1.200</b>" in answer["text"], answer["text"]
+    database = tmp_path / "knowledge" / ".newsbot-state.sqlite"
+    assert f"state: sqlite:///{database}" in err
+    assert "feeds: 1 feed(s): 1 new, 0 replaced, 0 removed, 0 failed in" in err
+    assert "Traceback" not in err and TOKEN not in err

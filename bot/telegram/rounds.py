@@ -75,13 +75,13 @@ async def poll_round(st: BotState, bot: Bot) -> PollReport | None:
     report = await poller.poll_due(now)
     if report.busy:
         return report
-    logger.info("feeds: %s", report.line())
     for part in report.failed:
         logger.warning("feed %s failed: %s", part.url, part.error)
     if report.changed:
         problems = await asyncio.to_thread(st.engine.reload)
         for problem in problems[:20]:
             logger.warning("reload after a feed round: %s", problem)
+    logger.info("feeds: %s%s", report.line(), "; reloaded" if report.changed else "")
     fresh = (*report.added, *report.replaced)
     if fresh:
         await alerts.after_round(st, bot, fresh)
