@@ -89,6 +89,21 @@ async def test_admin_adds_a_page_and_the_bot_answers_from_it(bot: Admin) -> None
     assert "habe ich schon" in again["text"] and len(bot.files()) == 2
 
 
+async def test_an_added_article_tells_the_watchers_once(bot: Admin) -> None:
+    reader = bot.api.user(7003, language_code="de", name="Rita")
+    watching = await bot.reply_to(bot.api.private("/watch Wie viele Passagiere?", reader))
+    assert "Ich beobachte" in watching["text"]  # nothing found yet
+    url = bot.pages.url("hafen-de.html")
+    await bot.reply_to(bot.api.private(f"/add {url}", bot.admin()))
+    _, news = await bot.api.wait_for("sendMessage", chat_id=7003, count=2, timeout=20)
+    assert news.params["text"].startswith("🔔 Neu zur beobachteten Frage")
+    assert "Warnow Star" in news.params["text"] and "<b>1.200</b>" in news.params["text"]
+    again = await bot.reply_to(bot.api.private(f"/add {url}", bot.admin()))  # a duplicate
+    assert "habe ich schon" in again["text"]
+    await bot.reply_to(bot.api.private("/watches", reader))
+    assert len(bot.api.sent("sendMessage", chat_id=7003)) == 3  # the news went out once
+
+
 async def test_strangers_are_refused_politely_and_nothing_is_fetched(bot: Admin) -> None:
     before = len(bot.pages.requests)
     for command in (f"/add {bot.pages.url('hafen-de.html')}", "/remove nordkorea-soldaten-russland",

@@ -4,8 +4,9 @@ Only the bot admins of the config (user ids), in a private chat with the bot, ma
 the knowledge; everyone else gets a polite refusal. /add takes http(s) addresses only:
 files on the server are added on the server (`newsbot add FILE`), never from a chat.
 Adding goes through `bot.ingest.add` (in a worker thread: fetching blocks), then
-`engine.reload()` serves the new article at once. Every piece of text that came from a
-page passes `html.escape` before it is sent.
+`engine.reload()` serves the new article at once, and the watched questions are asked
+again as after a feed round (`alerts`). Every piece of text that came from a page passes
+`html.escape` before it is sent.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackContext
 
 from bot.ingest import IngestError, Outcome, Settings, add, target_dir
-from bot.telegram import render
+from bot.telegram import alerts, render
 from bot.telegram.addresses import is_web_address
 from bot.telegram.i18n import text
 from bot.telegram.replies import admin_here, reply, user_language
@@ -44,7 +45,7 @@ async def add_command(update: Update, context: Context) -> None:
     if not url:
         await reply(message, text(lang, "add_usage"))
         return
-    await reply(message, await add_article(url, state(context), lang))
+    await reply(message, await add_article(url, state(context), lang, context))
 
 
 async def offer_add(update: Update, context: Context) -> None:
@@ -74,7 +75,7 @@ async def press_add(update: Update, context: Context) -> None:
     else:
         await query.answer()
         await message.edit_reply_markup(reply_markup=None)
-        await reply(message, await add_article(url, st, lang))
+        await reply(message, await add_article(url, st, lang, context))
 
 
 async def remove_command(update: Update, context: Context) -> None:
@@ -105,8 +106,10 @@ async def reload_command(update: Update, context: Context) -> None:
     await reply(message, text(lang, "reloaded", articles=count, version=version))
 
 
-async def add_article(url: str, st: BotState, lang: str) -> str:
-    """Add the page at `url` to the knowledge folder and reload; the reply as Telegram HTML."""
+async def add_article(url: str, st: BotState, lang: str, context: Context | None = None) -> str:
+    """Add the page at `url` to the knowledge folder and reload; the reply as Telegram HTML.
+    With `context`, the watched questions are asked again afterwards, as after a feed
+    round (in the background: the reply does not wait for them)."""
     if not is_web_address(url):
         return text(lang, "add_web_only")
     try:
@@ -119,6 +122,9 @@ async def add_article(url: str, st: BotState, lang: str) -> str:
     logger.info("add %s: %s %s", url, outcome.status, outcome.article_id or outcome.reason)
     if outcome.status == "added":
         await asyncio.to_thread(st.engine.reload)
+        if context is not None and outcome.article_id:
+            news = alerts.after_round(st, context.bot, (outcome.article_id,))
+            context.application.create_task(news, name="watches after /add")
     return _outcome_html(outcome, st, lang)
 
 
