@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=None,
                        help="embed every passage for semantic ranking (default: when the "
                             "'semantic' extra is installed; see docs/semantic.md)")
+    index.add_argument("--backend", choices=("memory", "xapian"), default=None,
+                       help="memory: the saved index (default, or $NEWSBOT_BACKEND); xapian: "
+                            "write the knowledge into the shards (docs/scale-out.md)")
+    index.add_argument("--shards", default=None,
+                       help="the xapian shards, comma-separated folders or tcp://host:port "
+                            "(default: $NEWSBOT_SHARDS)")
     _knowledge_arg(index)
 
     serve = sub.add_parser("serve", help="run the Telegram bot (polling, or webhook)")
@@ -336,6 +342,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     with bar:
         summary = add(args.sources, folder, Settings(allow_private_networks=allow), report)
+    _shards_follow(folder)
     print(f"{summary.line()} in {summary.seconds:.1f} s; knowledge folder: {folder}")
     return 1 if summary.failed else 0
 
@@ -348,10 +355,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     from bot.index import open_index
     from bot.settings import Settings
 
-    settings = Settings.from_env().but(args.knowledge, args.index_dir)
+    settings = Settings.from_env().but(args.knowledge, args.index_dir).backed_by(
+        args.backend, args.shards)
     root = settings.knowledge_path()
     if not root.exists():
         raise NewsbotError(f"{root}: no such file or folder; pass --knowledge with articles")
+    if settings.backend == "xapian":
+        return _index_shards(settings, args.rebuild)
     started = time.perf_counter()
     with tqdm(unit=" passages", desc="indexing", disable=None, file=sys.stderr) as bar:
         loaded = open_index(root, settings.index_dir, bar.update, rebuild=args.rebuild)
@@ -365,6 +375,41 @@ def cmd_index(args: argparse.Namespace) -> int:
               "the cache; pass --index-dir DIR or set NEWSBOT_INDEX_DIR", file=sys.stderr)
         return 1
     return _index_semantic(args, loaded, settings.semantic)
+
+
+def _index_shards(settings: object, rebuild: bool) -> int:
+    """`newsbot index --backend xapian`: the knowledge written into the shards."""
+    import time
+
+    from tqdm import tqdm
+
+    from bot.backends.indexer import index_knowledge
+    from bot.settings import Settings
+
+    assert isinstance(settings, Settings)
+    started = time.perf_counter()
+    with tqdm(unit=" paragraphs", desc="indexing", disable=None, file=sys.stderr) as bar:
+        done, errors = index_knowledge(settings, bar.update, rebuild=rebuild)
+    for error in errors:
+        print(f"newsbot: skipped: {error}", file=sys.stderr)
+    print(f"xapian: {done.added} added, {done.replaced} replaced, {done.unchanged} unchanged, "
+          f"{done.removed} removed article(s), {done.passages} passage(s) written in "
+          f"{time.perf_counter() - started:.1f} s -> "
+          f"{','.join(settings.writers or settings.shards)}")
+    return 0
+
+
+def _shards_follow(folder: Path) -> None:
+    """With the xapian backend, the indexer's write of the folder into the shards."""
+    from bot.settings import Settings
+
+    settings = Settings.from_env().but(folder)
+    if settings.backend == "xapian":
+        from bot.backends.indexer import index_knowledge
+
+        done, _ = index_knowledge(settings)
+        print(f"xapian: {done.added} added, {done.replaced} replaced, {done.removed} removed "
+              "article(s) in the shards")
 
 
 def _index_semantic(args: argparse.Namespace, loaded: object, wanted: bool) -> int:
@@ -483,6 +528,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                 print(part.line(), file=sys.stdout if part.status != "failed" else sys.stderr)
             for article_id in report.removed:
                 print(f"removed  {article_id} (retention)")
+            _shards_follow(folder)
             print(f"{report.line()}; knowledge folder: {folder}")
             return 1 if report.failed else 0
         now = dt.datetime.now(dt.UTC)
