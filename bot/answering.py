@@ -25,10 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all
+from bot.backends.protocol import SearchIndex
 from bot.collection import Collection
 from bot.evidence import evidence, strength
 from bot.features import Signals
-from bot.index import BM25Index
 from bot.models import Hit, Passage, Span
 from bot.query import QueryGroup
 from bot.question import Question
@@ -129,7 +129,7 @@ class Scored:
         return self.evidence or _term_spans(self.passage, self.quote, self.wanted)
 
 
-def absent_share(index: BM25Index, groups: list[QueryGroup], weights: list[float]) -> float:
+def absent_share(index: SearchIndex, groups: list[QueryGroup], weights: list[float]) -> float:
     """Share of the question's weight in words that no passage of the collection has."""
     present = frozenset(k for k, g in enumerate(groups) if index.term_ids(g.terms))
     total = question_weight(groups, weights) or 1.0
@@ -142,7 +142,7 @@ def question_weight(groups: list[QueryGroup], weights: list[float]) -> float:
 
 
 def group_weights(
-    index: BM25Index, groups: list[QueryGroup], language: str = "de",
+    index: SearchIndex, groups: list[QueryGroup], language: str = "de",
 ) -> list[float]:
     """How much each group matters to the question, 0-1, for coverage and confidence.
 

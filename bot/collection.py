@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.analysis import TOKEN_RE, analyzer, fold_all
-from bot.index import BM25Index
-from bot.models import Passage
+from bot.backends.protocol import SearchIndex
+from bot.models import Hit, Passage
 
 if TYPE_CHECKING:
-    from bot.index.store import Store
+    from bot.backends.protocol import ArticleStore
 
 
 @dataclass
@@ -29,11 +29,16 @@ class Collection:
 
     language: str
     passages: Sequence[Passage]
-    index: BM25Index
-    store: Store | None = None
+    index: SearchIndex
+    store: ArticleStore | None = None
     _mean_length: float | None = field(default=None, repr=False)
     _titles: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
         default_factory=dict, repr=False)
+
+    def around(self, hits: Sequence[Hit]) -> tuple[Collection, list[Hit]]:
+        """The collection answering reads the hits in, and the hits in its numbers: this
+        one (a backend whose documents are far away gives a view of the hits alone)."""
+        return self, list(hits)
 
     def article_docs(self, doc: int) -> tuple[int, int]:
         """The documents [lo, hi) of the article document `doc` belongs to."""

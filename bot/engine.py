@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot import selection, semantic, statements, textfragment
+from bot import backends, selection, semantic, statements, textfragment
 from bot.analysis import analyzer
 from bot.answering import Scored, score_hits
 from bot.collection import Collection
@@ -27,8 +27,6 @@ from bot.features import answer_features, margins, rank_features
 from bot.fusion import fuse_hits
 from bot.index import (
     ANALYSIS_VERSION,
-    PassageList,
-    Store,
     build_segment,
     memory_store,
     open_index,
@@ -61,7 +59,8 @@ class Engine:
     objects are made only for the hits and lookups that need them.
     """
 
-    def __init__(self, kb: KnowledgeBase, path: Path, store: Store | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, path: Path,
+                 store: backends.ArticleStore | None = None) -> None:
         self.path = path
         self.errors: list[KnowledgeError] = kb.errors
         self.index_dir: Path | None = None
@@ -73,13 +72,10 @@ class Engine:
             self.version = _fingerprint(kb)
         self._lock = ReadWriteLock()
 
-    def _use(self, store: Store) -> None:
+    def _use(self, store: backends.ArticleStore) -> None:
         self.store = store
         self._speeches = statements.Speeches(self.article)  # who says what, per article
-        self.collections = [
-            Collection(language, PassageList(store, language), store.indexes[language], store)
-            for language in sorted(store.indexes)
-        ]
+        self.collections = backends.collections(store)
         for language, known in store.analyses.items():
             analyzer(language).consult(known)  # its saved analysis of every token it holds
         files = store.manifest.get("files", {})
@@ -105,6 +101,12 @@ class Engine:
         """
         settings = (settings or Settings.from_env()).but(path, index_dir)
         root = settings.knowledge_path()
+        if backends.check_backend(settings.backend) == "xapian":  # shards the indexer writes
+            if settings.indexer:
+                backends.write_knowledge(settings)
+            engine = cls(KnowledgeBase(), root, backends.open_xapian(settings))
+            engine.settings, engine.index_state = settings, "xapian"
+            return engine
         loaded = open_index(root, settings.index_dir, progress, saved=settings.saved_index)
         for error in loaded.errors:
             log.error("knowledge: %s", error)
@@ -213,7 +215,8 @@ class Engine:
             hits = self._retrieve(q, collection, groups, candidates)
             if follow_up is not None:
                 hits = self._with_articles(collection, groups, hits, follow_up.article_ids)
-            ranked = _ranked(score_hits(q, collection, groups, hits))
+            scoring, hits = collection.around(hits)  # the hits as answering reads them
+            ranked = _ranked(score_hits(q, scoring, groups, hits))
             if follow_up is not None:
                 ranked = [replace(s, rank_score=s.rank_score + FOLLOW_UP_BONUS)
                           if s.passage.article_id in follow_up.article_ids else s
