@@ -14,7 +14,7 @@ to the engine's candidates.
   in date order (bot/timeline.py).
 
 Articles are attributed once and kept (SPEECHES, least recently used first out): about 6
-ms for a 30-sentence article.
+ms for a 30-sentence article; of a long article only the paragraphs around the quote.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from bot import entities, figures, speech, timeline
 from bot.analysis import analyzer
 from bot.models import Article, Figure, Passage, Said, Span
 from bot.query import QueryGroup
+from bot.sentences import split_sentences
 
 if TYPE_CHECKING:
     from bot.answering import Scored
@@ -62,52 +63,100 @@ def asked(question: str, language: str, kind: str = "statement") -> Asked | None
 
 
 class Speeches:
-    """Attributed articles, by article id (bounded)."""
+    """Attributed articles, by article id (bounded). A short article is attributed whole;
+    of a long one only the paragraph asked about, the last sentences of the one before (a
+    pronoun, a quotation continued) and `after` paragraphs after it, so that an answer's
+    cost does not grow with its articles' length (a 60-sentence article takes ~19 ms
+    whole; a speaker's role given only paragraphs earlier is then missed)."""
 
     def __init__(self, article: Callable[[str], Article | None]) -> None:
         self._article = article
-        self._cache: OrderedDict[str, tuple[Article, speech.ArticleSpeech]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int, int], Spoken] = OrderedDict()
+        self._articles: OrderedDict[str, Article] = OrderedDict()
         self._lock = threading.Lock()  # answers run in several threads at once
 
-    def of(self, article_id: str) -> tuple[Article, speech.ArticleSpeech] | None:
-        with self._lock:
-            known = self._cache.get(article_id)
-            if known is not None:
-                self._cache.move_to_end(article_id)
-                return known
-        article = self._article(article_id)
+    def around(self, article_id: str, paragraph: int, after: int = 0) -> Spoken | None:
+        """The attribution of the paragraphs around `paragraph` (0-based) of an article."""
+        article = self._read(article_id)
         if article is None:
             return None
-        known = (article, speech.attribute_article(
-            [p.text for p in article.paragraphs], article.language, article.title))
+        n = len(article.paragraphs)
+        if sum(len(p.text) for p in article.paragraphs) <= WHOLE:
+            lo, hi = 0, n
+        else:
+            lo, hi = max(0, paragraph - CONTEXT), min(n, paragraph + 1 + after)
+        key = (article_id, lo, hi)
         with self._lock:
-            self._cache[article_id] = known
+            known = self._cache.get(key)
+            if known is not None:
+                self._cache.move_to_end(key)
+                return known
+        texts = [p.text for p in article.paragraphs[lo:hi]]
+        if lo < paragraph:  # of the paragraphs before, only what a pronoun can point back to
+            texts[:paragraph - lo] = [_tail(t, article.language) for t in texts[:paragraph - lo]]
+        known = Spoken(article, lo, speech.attribute_article(texts, article.language,
+                                                             article.title))
+        with self._lock:
+            self._cache[key] = known
             if len(self._cache) > SPEECHES:
                 self._cache.popitem(last=False)
         return known
 
+    def _read(self, article_id: str) -> Article | None:
+        with self._lock:
+            known = self._articles.get(article_id)
+            if known is not None:
+                self._articles.move_to_end(article_id)
+                return known
+        article = self._article(article_id)
+        if article is not None:
+            with self._lock:
+                self._articles[article_id] = article
+                if len(self._articles) > SPEECHES:
+                    self._articles.popitem(last=False)
+        return article
+
     def attribution(self, passage: Passage, quote: Span) -> speech.Attribution:
         """Who says the quote [quote.start, quote.end) of `passage`."""
-        found = self.of(passage.article_id)
+        found = self.around(passage.article_id, passage.paragraph - 1)
         if found is None:
             return speech.ARTICLE
-        article, spoken = found
-        offset = _offset(article, passage)
-        return spoken.at(passage.paragraph - 1, offset + quote.start, offset + quote.end)
+        offset = _offset(found.article, passage)
+        return found.speech.at(passage.paragraph - 1 - found.first, offset + quote.start,
+                               offset + quote.end)
 
     def sentences_by(self, passage: Passage, who: Asked) -> list[Span]:
         """The sentences of `passage` (spans into its text) said by whom `who` names."""
-        found = self.of(passage.article_id)
+        found = self.around(passage.article_id, passage.paragraph - 1)
         if found is None:
             return []
-        article, spoken = found
-        offset = _offset(article, passage)
+        offset = _offset(found.article, passage)
         out = []
-        for s in spoken.in_paragraph(passage.paragraph - 1):
+        for s in found.speech.in_paragraph(passage.paragraph - 1 - found.first):
             start, end = s.span.start - offset, s.span.end - offset
             if start >= 0 and end <= len(passage.text) and who.matches(s.attribution):
                 out.append(Span(start, end))
         return out
+
+
+def _tail(text: str, language: str) -> str:
+    """The last TAIL sentences of a paragraph."""
+    spans = split_sentences(text, language)
+    return text[spans[-TAIL].start:] if len(spans) > TAIL else text
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """An article and the attribution of its paragraphs from `first` on."""
+
+    article: Article
+    first: int
+    speech: speech.ArticleSpeech
+
+
+WHOLE = 2000  # characters: an article up to this long is attributed whole
+CONTEXT = 1  # paragraphs before the one asked about, for its speakers and pronouns...
+TAIL = 2  # ... of which only the last sentences
 
 
 def _offset(article: Article, passage: Passage) -> int:
@@ -179,22 +228,30 @@ def count_figures(candidates: Sequence[Scored], counted: Callable[[str], bool],
                   speeches: Speeches, passage_of: Callable[[str, int, str], str | None],
                   ) -> tuple[Figure, ...]:
     """Every distinct figure for what a count question counts, in the articles of the
-    given (sure) candidates, in date order."""
+    given (sure) candidates (a long article: around their paragraphs), in date order."""
     items: list[timeline.Dated] = []
     where: dict[int, tuple[str, str]] = {}  # id of a figure -> its sentence, its passage
     source: dict[int, str] = {}  # id of a figure -> its article
-    articles = list(dict.fromkeys(c.passage.article_id for c in candidates))
-    for article_id in articles[:FIGURE_ARTICLES]:
-        found = speeches.of(article_id)
+    seen: set[tuple[str, int, tuple[int, int]]] = set()
+    articles = list(dict.fromkeys(c.passage.article_id for c in candidates))[:FIGURE_ARTICLES]
+    for c in candidates:
+        article_id = c.passage.article_id
+        if article_id not in articles:
+            continue
+        found = speeches.around(article_id, c.passage.paragraph - 1, after=1)
         if found is None:
             continue
-        article, spoken = found
-        paragraphs = [p.text for p in article.paragraphs]
-        got = figures.article_figures(paragraphs, article.language, counted, spoken)
+        article, first = found.article, found.first
+        paragraphs = [p.text for p in article.paragraphs[first:]]
+        got = [f for f in figures.article_figures(paragraphs, article.language, counted,
+                                                  found.speech)
+               if (article_id, f.paragraph + first, f.figure.span) not in seen]
         for one in got:
+            seen.add((article_id, one.paragraph + first, one.figure.span))
             text = paragraphs[one.paragraph][one.sentence.start:one.sentence.end]
-            where[id(one.figure)] = (text, passage_of(article_id, one.paragraph + 1, text)
-                                     or f"{article_id}#{one.paragraph + 1}")
+            number = one.paragraph + first + 1
+            where[id(one.figure)] = (text, passage_of(article_id, number, text)
+                                     or f"{article_id}#{number}")
             source[id(one.figure)] = article_id
         items += timeline.dated(got, article.published or article.updated, article_id)
     out = []
