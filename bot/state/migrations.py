@@ -45,7 +45,12 @@ def _v1_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.V1_TABLES), checkfirst=False)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _v2_handled_updates(conn: Connection) -> None:
+    """The updates bot replicas took and answered (issue 16)."""
+    schema.metadata.create_all(conn, tables=list(schema.V2_TABLES), checkfirst=False)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_handled_updates)
 HEAD = len(MIGRATIONS)
 
 

@@ -165,4 +165,17 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+# Telegram updates that a bot replica took or answered (bot.state.updates): replicas
+# behind one webhook answer each update once.
+handled_updates = Table(
+    "handled_updates", metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("answered", Boolean, nullable=False),
+    Column("owner", Text, nullable=False),  # the replica that took it
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("answered_at", UTCDateTime),
+    Index("ix_handled_updates_taken_at", "taken_at"),
+)
+
 V1_TABLES = (feeds, items, chat_settings, contexts, watches, question_log, feedback, meta)
+V2_TABLES = (handled_updates,)

@@ -7,6 +7,7 @@
     state.context.put(chat, [answer_id, question_id], Context(…)) / .get(chat, message)
     state.watches.add(chat, question) / .list(chat) / .answered(watch, fingerprint)
     state.log.record(question, found, passage) / state.feedback.record(…)
+    state.updates.take(update_id, replica, now, lease) / .answered(…)
 
 Every method is one transaction. The engine's connection pool makes a State safe to
 share between threads (the poller's workers and the bot's handlers).
@@ -28,6 +29,7 @@ from bot.state.items import Items
 from bot.state.log import Feedback, QuestionLog
 from bot.state.migrations import migrate
 from bot.state.schema import meta
+from bot.state.updates import HandledUpdates
 from bot.state.upsert import upsert
 from bot.state.watches import Watches
 
@@ -45,6 +47,7 @@ class State:
         self.watches = Watches(engine)
         self.log = QuestionLog(engine)
         self.feedback = Feedback(engine)
+        self.updates = HandledUpdates(engine)  # bot replicas' updates (bot.telegram.replica)
 
     @classmethod
     def open(cls, url: str, *, legacy_file: Path | None = None) -> State:
