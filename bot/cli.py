@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--listen", default="127.0.0.1",
                        help="webhook listen address (default 127.0.0.1, behind a TLS proxy)")
     serve.add_argument("--port", type=int, default=8443, help="webhook port")
+    serve.add_argument("--replica", action="store_true",
+                       help="one of several replicas behind one webhook: the webhook is not "
+                            "set, updates are answered once across replicas through the state "
+                            "database (docs/scale-out.md)")
     _feed_parsers(sub)
     return parser
 
@@ -442,7 +446,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.telegram import load_config, serve
 
     config = load_config(args.config)
-    return serve(config, webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+    return serve(config, webhook_url=args.webhook_url, listen=args.listen, port=args.port,
+                 replica=args.replica)
 
 
 def _feeds_state(args: argparse.Namespace) -> tuple[State, Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.errors import NewsbotError
+from bot.errors import ConfigError, NewsbotError
 from bot.feeds import Poller, PollSettings, Rules
 from bot.ingest.fetch import FetchSettings
 from bot.state import State
@@ -46,6 +47,7 @@ from bot.telegram import (
     logs,
     presses,
     questions,
+    replica,
     rounds,
     running,
     storage,
@@ -53,7 +55,7 @@ from bot.telegram import (
     watching,
 )
 from bot.telegram.commands import register_commands
-from bot.telegram.config import Config
+from bot.telegram.config import WEBHOOK_SECRET_ENV, Config
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.telegram.incoming import PollingBot
 from bot.telegram.limits import QuestionLimiter
@@ -78,6 +80,7 @@ def build_application(
     mode: str = "polling",
     db: State | None = None,
     knowledge: Path | None = None,
+    replica: bool = False,
 ) -> AnyApplication:
     """The bot: handlers, jobs, defaults, flood control, retries and command menus, ready
     to run. `db`: the state database (default: `storage.open_state` — the configured one,
@@ -96,7 +99,8 @@ def build_application(
     folder = storage.own_folder(knowledge if knowledge is not None else config.knowledge)
     db = db or storage.open_state(config, folder)
     limiter = QuestionLimiter(config.rate_limit.questions_per_minute)
-    st = BotState(engine, config, limiter, db, make_poller(db, folder, config), mode=mode)
+    poller = None if replica else make_poller(db, folder, config)  # the indexer polls
+    st = BotState(engine, config, limiter, db, poller, mode=mode)
     application.bot_data[STATE_KEY] = st
     add_handlers(application, config.admins)
     rounds.schedule(application, st)
@@ -200,12 +204,19 @@ def serve(
     webhook_url: str | None = None,
     listen: str = "127.0.0.1",
     port: int = 8443,
+    replica: bool = False,
 ) -> int:
-    """Run the bot until stopped (polling, or a webhook server if `webhook_url`); exit code."""
+    """Run the bot until stopped (polling, or a webhook server if `webhook_url`; one of
+    several behind it with `replica`: bot/telegram/replica.py); exit code."""
     logs.setup()
     try:
         token = config.token()
         logs.redact(token)
+        shared = os.environ.get(WEBHOOK_SECRET_ENV) or config.webhook.secret_token
+        if replica and not (webhook_url and shared):
+            raise ConfigError("--replica needs --webhook-url and the webhook secret that all "
+                              "replicas share: set NEWSBOT_WEBHOOK_SECRET (or "
+                              "webhook.secret_token)")
         from bot.engine import Engine  # imported here: loading the engine is the slow part
 
         engine = Engine.load(config.knowledge)
@@ -216,19 +227,26 @@ def serve(
         return EXIT_CONFIG
     application = build_application(
         config, engine, token, mode="webhook" if webhook_url else "polling", db=db,
-        knowledge=knowledge,
+        knowledge=knowledge, replica=replica,
     )  # fmt: skip
     try:
-        return _run(application, config, webhook_url, listen, port)
+        return _run(application, config, webhook_url, listen, port, db if replica else None)
     finally:
         db.close()
 
 
 def _run(application: AnyApplication, config: Config, webhook_url: str | None, listen: str,
-         port: int) -> int:
-    """Run until stopped; the exit code."""
+         port: int, replica_of: State | None = None) -> int:
+    """Run until stopped (a replica when `replica_of` is the shared state); the exit code."""
     try:
-        if webhook_url:
+        if webhook_url and replica_of is not None:
+            path = config.webhook.path or urlparse(webhook_url).path.strip("/")
+            secret = config.webhook_secret()
+            logs.redact(secret)
+            logger.info("serving a replica's webhook on %s:%s/%s", listen, port, path)
+            asyncio.run(replica.serve_replica(application, listen=listen, port=port, path=path,
+                                              secret=secret, updates=replica_of.updates))
+        elif webhook_url:
             path = config.webhook.path or urlparse(webhook_url).path.strip("/")
             secret = config.webhook_secret()
             logs.redact(secret)  # setWebhook's parameters are logged at DEBUG level

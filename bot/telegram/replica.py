@@ -1,0 +1,173 @@
+"""A bot replica: one of several `newsbot serve --webhook-url … --replica` processes behind a
+load balancer that share one webhook, one search backend and one state database.
+
+A replica does not set the webhook (the deploy step does, once: docs/scale-out.md), so
+restarting one never points Telegram elsewhere; it checks the secret token like the
+single bot (`webhook.refusal`: NEWSBOT_WEBHOOK_SECRET must be the same for all, so it
+is required here). Unlike the single bot it answers Telegram's POST only after the
+update was handled: a replica that dies mid-answer leaves the POST unanswered, so the
+proxy or Telegram's retry hands it to another replica. Each update is taken in the
+state database first (bot.state.updates): a retry of an update another replica has
+answered is acknowledged (200) and dropped, one that another replica is still
+answering waits for that answer (then 200), and one whose replica stopped without
+answering (a replica renews its lease while it works) is taken over once its LEASE
+has run out (a retry that waited longer than
+that gets 503 and comes again). The feed poller does not run in a replica (the
+indexer polls: docs/scale-out.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import tornado.web
+from tornado.httpserver import HTTPServer
+
+from bot.state.updates import HandledUpdates, Taken
+from bot.telegram.incoming import read_update
+from bot.telegram.webhook import BODY_SECONDS, IDLE_SECONDS, MAX_BODY, UpdateHandler, _NotFound
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+LEASE = dt.timedelta(seconds=30)  # after this an update taken by a silent replica is free
+LEASE_ENV = "NEWSBOT_REPLICA_LEASE"  # seconds, to shorten it (tests)
+RETRY_AFTER = 2  # seconds a retry of an update still being answered is asked to wait
+WAIT = 0.2  # seconds between looks at an update another replica is answering
+
+
+# The replica's own threads for the state database: the default executor also runs the
+# engine's answers, and a lease must be renewed even while all of them are busy.
+_DATABASE = ThreadPoolExecutor(4, thread_name_prefix="replica-state")
+
+
+async def call(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` (a state database call) in the replica's own threads."""
+    return await asyncio.get_running_loop().run_in_executor(_DATABASE, fn, *args)
+
+
+def replica_name() -> str:
+    """This replica's name in the state database: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def lease() -> dt.timedelta:
+    value = os.environ.get(LEASE_ENV, "")
+    return dt.timedelta(seconds=float(value)) if value else LEASE
+
+
+class ReplicaUpdateHandler(UpdateHandler):
+    """POST /path: one update, handled before it is acknowledged."""
+
+    def initialize(self, bot: Any, queue: Any, secret: str, bot_app: Any = None,
+                   updates: HandledUpdates | None = None, owner: str = "") -> None:
+        super().initialize(bot, queue, secret)
+        self.app, self.updates, self.owner = bot_app, updates, owner
+
+    async def take(self, update_id: int) -> Taken:
+        """Take the update; while another replica answers it, wait (up to its lease) for
+        that answer, so that a retry is acknowledged rather than refused."""
+        assert self.updates is not None
+        waited, longest = 0.0, lease().total_seconds() + 1.0
+        while True:
+            now = dt.datetime.now(dt.UTC)
+            taken = await call(self.updates.take, update_id, self.owner, now, lease())
+            if taken != "busy" or waited >= longest:
+                return taken
+            await asyncio.sleep(WAIT)
+            waited += WAIT
+
+    async def post(self) -> None:
+        """Take the update, handle it, mark it answered; only then the 200."""
+        if self.answered:
+            return
+        if self.verdict is not None:
+            self.set_status(self.verdict)
+            return
+        try:
+            data = json.loads(self.body)
+        except ValueError:
+            logger.warning("a webhook request that is not JSON was acknowledged and skipped")
+            return
+        update = read_update(data, self.bot)
+        if update is None or self.updates is None:
+            return
+        taken = await self.take(update.update_id)
+        if taken == "answered":
+            logger.info("update %s delivered again; answered already, acknowledged",
+                        update.update_id)
+            return
+        if taken == "busy":
+            self.set_status(503)
+            self.set_header("Retry-After", str(RETRY_AFTER))
+            return
+        renewing = asyncio.create_task(self.renew(update.update_id))
+        try:
+            await self.app.process_update(update)
+        except Exception:
+            logger.exception("update %s could not be handled; left for a retry",
+                             update.update_id)
+            await call(self.updates.give_back, update.update_id, self.owner)
+            self.set_status(500)
+            return
+        finally:
+            renewing.cancel()
+        await call(self.updates.answered, update.update_id, self.owner,
+                   dt.datetime.now(dt.UTC))
+
+    async def renew(self, update_id: int) -> None:
+        """Renew the lease on an update every third of it while it is being answered."""
+        assert self.updates is not None
+        every = lease().total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            await call(self.updates.renew, update_id, self.owner, dt.datetime.now(dt.UTC))
+
+
+class ReplicaServer:
+    """The HTTP server of one replica."""
+
+    def __init__(self, application: Any, path: str, secret: str, updates: HandledUpdates,
+                 ) -> None:
+        args = {"bot": application.bot, "queue": application.update_queue, "secret": secret,
+                "bot_app": application, "updates": updates, "owner": replica_name()}
+        app = tornado.web.Application(
+            [(rf"/{path.strip('/')}/?", ReplicaUpdateHandler, args)],
+            default_handler_class=_NotFound,
+            default_handler_args={k: args[k] for k in ("bot", "queue", "secret")},
+            log_function=lambda handler: None,  # no access log: tokens and ids stay out
+        )
+        self._server = HTTPServer(app, max_body_size=2 * MAX_BODY,
+                                  idle_connection_timeout=IDLE_SECONDS,
+                                  body_timeout=BODY_SECONDS)
+
+    def listen(self, port: int, address: str) -> None:
+        self._server.listen(port, address=address)
+
+    async def stop(self) -> None:
+        self._server.stop()
+        await self._server.close_all_connections()
+
+
+async def serve_replica(application: Any, *, listen: str, port: int, path: str, secret: str,
+                        updates: HandledUpdates) -> None:
+    """Serve the replica's webhook on listen:port/path until SIGINT/SIGTERM (the webhook
+    itself is not set: docs/scale-out.md)."""
+    from bot.telegram.running import _running
+
+    stopped = asyncio.Event()
+    async with _running(application, stopped):
+        server = ReplicaServer(application, path, secret, updates)
+        server.listen(port, listen)
+        try:
+            await stopped.wait()
+        finally:
+            await server.stop()
