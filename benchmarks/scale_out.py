@@ -1,0 +1,250 @@
+"""Load run of the scale-out topology: Telegram's webhook through nginx into 3 bot replicas
+over 2 Xapian shards (each with a read replica) and PostgreSQL (benchmarks/topology.py).
+
+Plays Telegram: many private chats ask XQuAD's German questions (one question a chat),
+each update POSTed to the webhook through the proxy, Telegram-style — a POST that gets
+no 200 (an error status, a reset, a timeout) is sent again after a back-off, through the
+proxy — and a share of them delivered a second time at once straight to another replica
+(a retry that reaches another replica). Midway one bot replica and one shard's read
+replica are killed (SIGKILL). Then an article is added through the indexer
+(`newsbot add` with NEWSBOT_BACKEND=xapian) and every live replica is asked about it
+until each answers from it.
+
+    python -m benchmarks.scale_out                       # 400 questions, 25% duplicated
+    python -m benchmarks.scale_out --questions 100 --no-kill
+
+Prints a Markdown table; exits 1 if a question was lost or answered twice. Only
+127.0.0.1 is contacted; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.topology import MISSING, ROOT, Topology
+
+XQUAD = ROOT.parent / "shared" / "eval" / "xquad"
+NEW_ARTICLE = """id: zirkonblau-expedition
+title: Die Zirkonblau-Expedition erreicht den Gletscher
+language: de
+published: 2026-12-01
+body:
+  - Die Zirkonblau-Expedition erreichte am Montag mit 14 Forschern den Gletscher von Tarnowitz.
+"""
+NEW_QUESTION = "Wie viele Forscher hatte die Zirkonblau-Expedition?"
+NEW_WORD = "Zirkonblau"
+MAX_SECONDS = 240.0  # one delivery is given up after this (Telegram keeps trying ~a day)
+
+
+@dataclass
+class Report:
+    """What a run saw."""
+
+    questions: int = 0
+    posts: int = 0  # webhook POSTs sent, retries and duplicates included
+    duplicates: int = 0  # updates delivered a second time straight to another replica
+    retries: int = 0  # POSTs that were sent again after a non-200
+    statuses: Counter[int] = field(default_factory=Counter)
+    answered_once: int = 0
+    lost: list[int] = field(default_factory=list)  # chats without an answer
+    doubled: list[int] = field(default_factory=list)  # chats answered more than once
+    latencies: list[float] = field(default_factory=list)  # first POST -> its 200, s
+    killed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    propagation: dict[int, float] = field(default_factory=dict)  # replica -> s after add
+    indexer_seconds: float = 0.0
+
+    def ok(self) -> bool:
+        return not self.lost and not self.doubled and self.answered_once == self.questions
+
+    def table(self) -> str:
+        lat = sorted(self.latencies)
+
+        def pct(p: float) -> str:
+            return f"{lat[min(len(lat) - 1, int(p * len(lat)))]:.2f}" if lat else "-"
+
+        rows = [
+            ("questions (one chat each)", self.questions),
+            ("webhook POSTs (retries and duplicates included)", self.posts),
+            ("updates also sent straight to another replica", self.duplicates),
+            ("POSTs sent again after no 200", self.retries),
+            ("statuses seen", ", ".join(f"{k or 'reset'}: {v}"
+                                        for k, v in sorted(self.statuses.items()))),
+            ("killed mid-run", ", ".join(self.killed) or "nothing"),
+            ("answered exactly once", self.answered_once),
+            ("lost", len(self.lost)),
+            ("answered twice or more", len(self.doubled)),
+            ("delivery to 200, p50 / p95 / max s", f"{pct(0.5)} / {pct(0.95)} / "
+                                                   f"{(lat[-1] if lat else 0):.2f}"),
+            ("run s", f"{self.seconds:.1f}"),
+        ]
+        if self.propagation:
+            rows.append(("indexer: newsbot add, s", f"{self.indexer_seconds:.1f}"))
+            rows.append(("added article answered by every live replica, s after the add",
+                         ", ".join(f"replica {n}: {s:.1f}"
+                                   for n, s in sorted(self.propagation.items()))))
+        return "\n".join(["| what | value |", "|---|---|",
+                          *(f"| {k} | {v} |" for k, v in rows)])
+
+
+def questions(count: int) -> list[str]:
+    path = XQUAD / "questions.dev.de.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["question"] for line in lines if line.strip()]
+    return [texts[i % len(texts)] for i in range(count)]
+
+
+def load_run(top: Topology, count: int, duplicated: float = 0.25, kill: bool = True,
+             workers: int = 16) -> Report:
+    """Ask `count` questions through the proxy (see the module's docstring)."""
+    report = Report(questions=count)
+    texts = questions(count)
+    lock = threading.Lock()
+    done = [0]
+    first_chat = 100_000
+
+    def deliver_until_ok(client: httpx.Client, update: dict[str, Any], url: str) -> None:
+        started = time.monotonic()
+        delay, first = 0.25, True
+        while time.monotonic() - started < MAX_SECONDS:
+            status = top.deliver(client, url, update)
+            with lock:
+                report.posts += 1
+                report.statuses[status] += 1
+                report.retries += 0 if first else 1
+            if status == 200:
+                break
+            first = False
+            time.sleep(delay)
+            delay = min(delay * 2, 4.0)
+            url = top.proxy_url  # Telegram retries its one webhook
+        with lock:
+            report.latencies.append(time.monotonic() - started)
+
+    def job(client: httpx.Client, number: int) -> None:
+        update = top.question(1_000_000 + number, first_chat + number, texts[number])
+        if number % round(1 / duplicated) == 0 if duplicated else False:
+            live = top.live_replicas()
+            target = live[number % len(live)]
+            with lock:
+                report.duplicates += 1
+            twin = threading.Thread(target=deliver_until_ok,
+                                    args=(client, update, top.replica_url(target)))
+            twin.start()
+            deliver_until_ok(client, update, top.proxy_url)
+            twin.join()
+        else:
+            deliver_until_ok(client, update, top.proxy_url)
+        with lock:
+            done[0] += 1
+            if kill and done[0] == count // 2 and not report.killed:
+                top.kill("replica-0", signal.SIGKILL)
+                top.kill("copy-0", signal.SIGKILL)
+                report.killed = ["bot replica 0", "shard 0's read replica (its xapian-tcpsrv)"]
+
+    warm(top)
+    started = time.monotonic()
+    limits = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers * 2)
+    with httpx.Client(limits=limits) as client, ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda n: job(client, n), range(count)))
+    report.seconds = time.monotonic() - started
+    time.sleep(1.0)  # an answer on its way when its POST got the 200 is in by now
+    for number in range(count):
+        sent = len(top.answers(first_chat + number))
+        if sent == 0:
+            report.lost.append(first_chat + number)
+        elif sent > 1:
+            report.doubled.append(first_chat + number)
+        else:
+            report.answered_once += 1
+    return report
+
+
+def warm(top: Topology, each: int = 3) -> None:
+    """A few questions to every replica first (its first answers load the lemma tables:
+    seconds), outside the counts."""
+    chat = 800_000
+    with httpx.Client() as client:
+        for number in top.live_replicas():
+            for text in questions(each):
+                chat += 1
+                top.deliver(client, top.replica_url(number), top.question(chat, chat, text))
+
+
+def propagation(top: Topology, report: Report, timeout: float = 60.0) -> None:
+    """Add an article through the indexer; seconds until each live replica answers it."""
+    folder = Path(tempfile.mkdtemp(prefix="newsbot-new-"))
+    article = folder / "zirkonblau-expedition.yaml"
+    article.write_text(NEW_ARTICLE, encoding="utf-8")
+    started = time.monotonic()
+    top.add(article)
+    added = time.monotonic()
+    report.indexer_seconds = added - started
+    chat = 900_000
+    pending = set(top.live_replicas())
+    with httpx.Client() as client:
+        while pending and time.monotonic() - added < timeout:
+            for number in sorted(pending):
+                chat += 1
+                update = top.question(chat, chat, NEW_QUESTION)
+                if top.deliver(client, top.replica_url(number), update) != 200:
+                    continue
+                if any(NEW_WORD in text for text in top.answers(chat)):
+                    report.propagation[number] = time.monotonic() - added
+                    pending.discard(number)
+            time.sleep(0.2)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--questions", type=int, default=400)
+    parser.add_argument("--duplicated", type=float, default=0.25,
+                        help="share of updates also sent straight to another replica")
+    parser.add_argument("--no-kill", action="store_true", help="kill nothing mid-run")
+    parser.add_argument("--lease", type=float, default=3.0,
+                        help="NEWSBOT_REPLICA_LEASE: seconds until a dead replica's updates "
+                             "are taken over")
+    args = parser.parse_args(argv)
+    if MISSING:
+        print(f"needs {', '.join(MISSING)} (apt-get install xapian-tools postgresql nginx)",
+              file=sys.stderr)
+        return 2
+    base = Path(tempfile.mkdtemp(prefix="newsbot-scale-"))
+    knowledge = base / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(XQUAD / "passages.de.jsonl", knowledge / "xquad.jsonl")
+    top = Topology(base / "run", knowledge, lease=args.lease)
+    try:
+        started = time.monotonic()
+        top.start()
+        print(f"topology up in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        report = load_run(top, args.questions, args.duplicated, kill=not args.no_kill)
+        propagation(top, report)
+    finally:
+        top.stop()
+    print(report.table())
+    if report.latencies:
+        print(f"\nmedian delivery {statistics.median(report.latencies):.2f} s", file=sys.stderr)
+    shutil.rmtree(base, ignore_errors=True)
+    return 0 if report.ok() and len(report.propagation) == len(top.live_replicas() or [0]) \
+        else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
