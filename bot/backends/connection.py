@@ -2,8 +2,8 @@
 connected again to a shard's next copy when one goes away.
 
 Xapian's database objects are not thread-safe, so each thread that answers has its own
-(`Readers.here()`). Every REOPEN_SECONDS a question first reopens them (a remote
-shard's server then reads its newest commit), which is how an article the indexer
+(`Readers.here()`). The first read REOPEN_SECONDS after the last reopen reopens them
+(a remote shard's server then reads its newest commit), which is how an article the indexer
 wrote reaches every replica within seconds; what a connection has cached (document
 frequencies, documents, article records) is dropped when a reopen brings a new
 revision. A shard whose server went away (NetworkError) is connected again, trying
@@ -128,4 +128,6 @@ class Readers:
         connection: Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._local.connection = Connection(self.shards)
+        else:
+            connection.fresh()
         return connection
