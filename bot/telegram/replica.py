@@ -42,6 +42,8 @@ LEASE = dt.timedelta(seconds=30)  # after this an update taken by a silent repli
 LEASE_ENV = "NEWSBOT_REPLICA_LEASE"  # seconds, to shorten it (tests)
 RETRY_AFTER = 2  # seconds a retry of an update still being answered is asked to wait
 WAIT = 0.2  # seconds between looks at an update another replica is answering
+DRAIN_SECONDS = 20.0  # the longest a stopping replica waits for the answers it is giving
+ACTIVE = [0]  # updates this process is answering now
 
 
 # The replica's own threads for the state database: the default executor also runs the
@@ -110,6 +112,7 @@ class ReplicaUpdateHandler(UpdateHandler):
             self.set_header("Retry-After", str(RETRY_AFTER))
             return
         renewing = asyncio.create_task(self.renew(update.update_id))
+        ACTIVE[0] += 1
         try:
             await self.app.process_update(update)
         except Exception:
@@ -119,6 +122,7 @@ class ReplicaUpdateHandler(UpdateHandler):
             self.set_status(500)
             return
         finally:
+            ACTIVE[0] -= 1
             renewing.cancel()
         await call(self.updates.answered, update.update_id, self.owner,
                    dt.datetime.now(dt.UTC))
@@ -153,7 +157,14 @@ class ReplicaServer:
         self._server.listen(port, address=address)
 
     async def stop(self) -> None:
+        """Stop taking updates, let those being answered finish (DRAIN_SECONDS at most),
+        then close the connections: a replica stopped with SIGTERM (a restart, docker
+        stop) leaves nothing half answered."""
         self._server.stop()
+        for _ in range(int(DRAIN_SECONDS / WAIT)):
+            if not ACTIVE[0]:
+                break
+            await asyncio.sleep(WAIT)
         await self._server.close_all_connections()
 
 
