@@ -110,13 +110,15 @@ def questions(count: int) -> list[str]:
 
 
 def load_run(top: Topology, count: int, duplicated: float = 0.25, kill: bool = True,
-             workers: int = 16) -> Report:
-    """Ask `count` questions through the proxy (see the module's docstring)."""
+             workers: int = 16, how: int = signal.SIGKILL, replica: int = 0,
+             first_chat: int = 100_000) -> Report:
+    """Ask `count` questions through the proxy (see the module's docstring); midway,
+    with `kill`, bot replica `replica` gets signal `how` and shard 0's read replica
+    SIGKILL."""
     report = Report(questions=count)
     texts = questions(count)
     lock = threading.Lock()
     done = [0]
-    first_chat = 100_000
 
     def deliver_until_ok(client: httpx.Client, update: dict[str, Any], url: str) -> None:
         started = time.monotonic()
@@ -137,7 +139,7 @@ def load_run(top: Topology, count: int, duplicated: float = 0.25, kill: bool = T
             report.latencies.append(time.monotonic() - started)
 
     def job(client: httpx.Client, number: int) -> None:
-        update = top.question(1_000_000 + number, first_chat + number, texts[number])
+        update = top.question(10 * first_chat + number, first_chat + number, texts[number])
         if number % round(1 / duplicated) == 0 if duplicated else False:
             live = top.live_replicas()
             target = live[number % len(live)]
@@ -153,9 +155,10 @@ def load_run(top: Topology, count: int, duplicated: float = 0.25, kill: bool = T
         with lock:
             done[0] += 1
             if kill and done[0] == count // 2 and not report.killed:
-                top.kill("replica-0", signal.SIGKILL)
+                threading.Thread(target=top.kill, args=(f"replica-{replica}", how)).start()
                 top.kill("copy-0", signal.SIGKILL)
-                report.killed = ["bot replica 0", "shard 0's read replica (its xapian-tcpsrv)"]
+                report.killed = [f"bot replica {replica} ({signal.Signals(how).name})",
+                                 "shard 0's read replica (its xapian-tcpsrv, SIGKILL)"]
 
     warm(top)
     started = time.monotonic()
@@ -217,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duplicated", type=float, default=0.25,
                         help="share of updates also sent straight to another replica")
     parser.add_argument("--no-kill", action="store_true", help="kill nothing mid-run")
+    parser.add_argument("--signal", choices=("KILL", "TERM"), default="KILL",
+                        help="what the bot replica killed mid-run gets (TERM: it finishes "
+                             "the answers it is giving)")
     parser.add_argument("--lease", type=float, default=3.0,
                         help="NEWSBOT_REPLICA_LEASE: seconds until a dead replica's updates "
                              "are taken over")
@@ -234,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         top.start()
         print(f"topology up in {time.monotonic() - started:.1f} s", file=sys.stderr)
-        report = load_run(top, args.questions, args.duplicated, kill=not args.no_kill)
+        report = load_run(top, args.questions, args.duplicated, kill=not args.no_kill,
+                          how=signal.Signals[f"SIG{args.signal}"])
         propagation(top, report)
     finally:
         top.stop()
