@@ -74,12 +74,19 @@ class ArticleSpeech:
 
     def at(self, paragraph: int, start: int, end: int) -> Attribution:
         """The attribution of the sentence(s) covering [start, end) of `paragraph`: the
-        first of them with a speaker, else the first; the article's voice if none."""
+        first of them with a speaker — or a later one naming a person with a role who
+        speaks for the same side ("die NATO …, erklärte NATO-Sprecherin X": X) —, else
+        the first; the article's voice if none."""
         found = [s for s in self.sentences if s.paragraph == paragraph
                  and s.span.start < max(end, start + 1) and s.span.end > start]
-        for s in found:
-            if s.attribution.speaker is not None:
-                return s.attribution
+        spoken = [s.attribution for s in found if s.attribution.speaker is not None]
+        if spoken:
+            first = spoken[0]
+            if first.role is None:
+                for later in spoken[1:]:
+                    if later.role is not None and set(later.speaks_for) & set(first.speaks_for):
+                        return later
+            return first
         return found[0].attribution if found else ARTICLE
 
     def in_paragraph(self, paragraph: int) -> list[SentenceSpeech]:

@@ -234,7 +234,15 @@ def test_at_covers_a_range_of_sentences() -> None:
     paragraphs, speech = attributed(bundled_knowledge() / "nordkorea-soldaten-russland.yaml")
     austin = paragraphs[2].index("US-Verteidigungsminister")
     assert speech.at(2, austin, austin + 10).speaker == "Lloyd Austin"
-    assert speech.at(2, 0, len(paragraphs[2])).speaker == "US-Regierung"  # the first named
+    government = paragraphs[2].index("US-Regierung")
+    assert speech.at(2, government, government + 5).speaker == "US-Regierung"
+    # a range from an institution's sentence on to that of a person with a role speaking
+    # for the same side is the person's: "die NATO …, erklärte NATO-Sprecherin X"
+    assert speech.at(2, government, austin + 10).speaker == "Lloyd Austin"
+    nato = paragraphs[2].index("Auch die NATO")
+    assert speech.at(2, nato, len(paragraphs[2])).speaker == "Farah Dakhlallah"
+    # a first speaker with a role keeps the range
+    assert speech.at(3, 0, len(paragraphs[3])).speaker == "NIS"
     assert speech.at(9, 0, 50) == ARTICLE
     assert speech.at(99, 0, 10) == ARTICLE
 
