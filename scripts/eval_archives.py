@@ -12,8 +12,13 @@ semantic extra when `--semantic` and the embeddings are there) and prints, per a
 At the served threshold (bot/confidence.py THRESHOLD) as one table, and at each of
 --curve's thresholds as the trade-off curve (right / wrong / refused).
 
+`--backend xapian` asks the same archives through the xapian backend instead: each
+knowledge folder written into 2 local shards (WORK/xapian/NAME/shard-0, shard-1) by
+the indexer's code first (docs/scale-out.md).
+
     python scripts/eval_archives.py [--eval ../shared/eval] [--work /tmp/newsbot-fit]
            [--curve 0.05,0.1,0.15,0.2,0.3,0.5] [--only xquad-de,...] [--json]
+           [--backend memory|xapian]
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from archives import ROOT, Archive, archives, expected, lines
@@ -53,11 +62,30 @@ class Counts:
         return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
 
 
-def measure(archive: Archive, thresholds: list[float], work: Path) -> dict[float, Counts]:
+def xapian_settings(archive: Archive, work: Path) -> Settings:
+    """Settings for the xapian backend over the archive's knowledge, written into 2 local
+    shards first (unchanged articles are skipped on a second run)."""
+    from bot.backends.indexer import index_knowledge
+    from bot.settings import Settings
+
+    folder = work / "xapian" / archive.knowledge.name
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = f"{folder / 'shard-0'},{folder / 'shard-1'}"
+    settings = Settings.from_env().but(archive.knowledge).backed_by("xapian", spec)
+    index_knowledge(settings)
+    return settings
+
+
+def measure(archive: Archive, thresholds: list[float], work: Path,
+            backend: str = "memory") -> dict[float, Counts]:
     from bot import engine as engine_module
     from bot.engine import Engine
 
-    engine = Engine.load(archive.knowledge, index_dir=work / "index" / archive.knowledge.name)
+    if backend == "xapian":
+        engine = Engine.load(settings=xapian_settings(archive, work))
+    else:
+        engine = Engine.load(archive.knowledge,
+                             index_dir=work / "index" / archive.knowledge.name)
     out = {t: Counts() for t in thresholds}
     served = engine_module.FOUND_THRESHOLD
     try:
@@ -98,6 +126,8 @@ def main() -> int:
                         help="with the embeddings (run `newsbot index --semantic` on each "
                              "knowledge folder with --index-dir WORK/index/NAME first)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--backend", choices=("memory", "xapian"), default="memory",
+                        help="the search backend (xapian: local shards under WORK/xapian)")
     args = parser.parse_args()
     if not args.semantic:
         os.environ["NEWSBOT_SEMANTIC"] = "off"
@@ -109,7 +139,7 @@ def main() -> int:
     for archive in archives(args.eval, args.work):
         if archive.use == "fit" or (only and archive.name not in only):
             continue
-        results[archive.name] = measure(archive, curve, args.work)
+        results[archive.name] = measure(archive, curve, args.work, args.backend)
         print(f"  {archive.name}: done", file=sys.stderr)
     if args.json:
         print(json.dumps({name: {str(t): c.row() for t, c in r.items()}
