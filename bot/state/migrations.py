@@ -50,7 +50,12 @@ def _v2_handled_updates(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.V2_TABLES), checkfirst=False)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_handled_updates)
+def _v3_send_budget(conn: Connection) -> None:
+    """The flood budget the bot replicas share (issue 16)."""
+    schema.metadata.create_all(conn, tables=list(schema.V3_TABLES), checkfirst=False)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_handled_updates, _v3_send_budget)
 HEAD = len(MIGRATIONS)
 
 

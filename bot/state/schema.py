@@ -177,5 +177,16 @@ handled_updates = Table(
     Index("ix_handled_updates_taken_at", "taken_at"),
 )
 
+# Bot API calls the replicas made in one window (a second for the whole bot, a minute for
+# a group): Telegram's flood limits are per bot token, not per process (bot.state.budget).
+send_budget = Table(
+    "send_budget", metadata,
+    Column("slot", Text, primary_key=True),  # "all:<epoch second>", "chat:<id>:<minute>"
+    Column("used", Integer, nullable=False),
+    Column("ends", UTCDateTime, nullable=False),  # when the window is over
+    Index("ix_send_budget_ends", "ends"),
+)
+
 V1_TABLES = (feeds, items, chat_settings, contexts, watches, question_log, feedback, meta)
 V2_TABLES = (handled_updates,)
+V3_TABLES = (send_budget,)

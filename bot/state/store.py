@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.state.budget import SendBudget
 from bot.state.chats import Settings
 from bot.state.context import Contexts
 from bot.state.database import connect, shown_url
@@ -48,6 +49,7 @@ class State:
         self.log = QuestionLog(engine)
         self.feedback = Feedback(engine)
         self.updates = HandledUpdates(engine)  # bot replicas' updates (bot.telegram.replica)
+        self.budget = SendBudget(engine)  # their shared flood budget (bot.telegram.flood)
 
     @classmethod
     def open(cls, url: str, *, legacy_file: Path | None = None) -> State:

@@ -57,6 +57,7 @@ from bot.telegram import (
 from bot.telegram.commands import register_commands
 from bot.telegram.config import WEBHOOK_SECRET_ENV, Config
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
+from bot.telegram.flood import SharedFlood
 from bot.telegram.incoming import PollingBot
 from bot.telegram.limits import QuestionLimiter
 from bot.telegram.state import STATE_KEY, AnswerEngine, BotState
@@ -100,11 +101,19 @@ def build_application(
     db = db or storage.open_state(config, folder)
     limiter = QuestionLimiter(config.rate_limit.questions_per_minute)
     poller = None if replica else make_poller(db, folder, config)  # the indexer polls
+    if replica:  # Telegram's flood limits are the bot's, not each replica's
+        share_flood_budget(application.bot, db)
     st = BotState(engine, config, limiter, db, poller, mode=mode)
     application.bot_data[STATE_KEY] = st
     add_handlers(application, config.admins)
     rounds.schedule(application, st)
     return application
+
+
+def share_flood_budget(bot: Any, db: State) -> None:
+    """Make `bot`'s Bot API calls wait for the replicas' shared budget (bot.telegram.flood)."""
+    if isinstance(bot.rate_limiter, RetryingRateLimiter):
+        bot.rate_limiter.before = SharedFlood(db.budget).acquire
 
 
 def make_poller(db: State, folder: Path | None, config: Config) -> Poller | None:

@@ -18,6 +18,9 @@ answerCallbackQuery, getChatMember, ...) are safe to repeat and are retried.
 
 A delivery that finally fails is logged once, with the method, the chat and the reason,
 and the error is raised to the handler (whose error handler keeps the bot running).
+
+A bot replica also waits for its share of the flood budget before each attempt
+(`before`: bot.telegram.flood), since Telegram's limits are per token, not per process.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +82,8 @@ class RetryingRateLimiter(AIORateLimiter):
 
     def __init__(self, policy: DeliveryPolicy | None = None) -> None:
         self.policy = policy or DeliveryPolicy()
+        # awaited before each attempt (a replica's shared flood budget: bot.telegram.flood)
+        self.before: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         if self.policy.flood_control:
             super().__init__(max_retries=self.policy.flood_retries)
         else:
@@ -99,6 +104,8 @@ class RetryingRateLimiter(AIORateLimiter):
         attempt = 0
         while True:
             attempt += 1
+            if self.before is not None:
+                await self.before(endpoint, data)
             try:
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
