@@ -6,9 +6,9 @@ each update POSTed to the webhook through the proxy, Telegram-style — a POST t
 no 200 (an error status, a reset, a timeout) is sent again after a back-off, through the
 proxy — and a share of them delivered a second time at once straight to another replica
 (a retry that reaches another replica). Midway one bot replica and one shard's read
-replica are killed (SIGKILL). Then an article is added through the indexer
-(`newsbot add` with NEWSBOT_BACKEND=xapian) and every live replica is asked about it
-until each answers from it.
+replica are killed (SIGKILL). Then the bot replica is started again, an article is added
+through the indexer (`newsbot add` with NEWSBOT_BACKEND=xapian) and every replica is asked
+about it until each answers from it.
 
     python -m benchmarks.scale_out                       # 400 questions, 25% duplicated
     python -m benchmarks.scale_out --questions 100 --no-kill
@@ -39,6 +39,11 @@ import httpx
 from benchmarks.topology import MISSING, ROOT, Topology
 
 XQUAD = ROOT.parent / "shared" / "eval" / "xquad"
+# without ../shared/eval (a clean clone: CI): the repository's own articles and questions
+OWN_ARTICLES = [ROOT / "bot" / "bundled" / "nordkorea-soldaten-russland.yaml",
+                *sorted((ROOT / "tests" / "articles").glob("*.yaml"))]
+OWN_QUESTIONS = [ROOT / "tests" / "golden" / "nordkorea.jsonl",
+                 ROOT / "tests" / "golden" / "nordkorea.dev.jsonl"]
 NEW_ARTICLE = """id: zirkonblau-expedition
 title: Die Zirkonblau-Expedition erreicht den Gletscher
 language: de
@@ -95,16 +100,30 @@ class Report:
         ]
         if self.propagation:
             rows.append(("indexer: newsbot add, s", f"{self.indexer_seconds:.1f}"))
-            rows.append(("added article answered by every live replica, s after the add",
+            rows.append(("added article answered by each replica, s after the add",
                          ", ".join(f"replica {n}: {s:.1f}"
                                    for n, s in sorted(self.propagation.items()))))
         return "\n".join(["| what | value |", "|---|---|",
                           *(f"| {k} | {v} |" for k, v in rows)])
 
 
+def knowledge_into(folder: Path) -> None:
+    """The run's articles into `folder`: XQuAD's German paragraphs when ../shared/eval is
+    there, else the repository's own articles."""
+    if (XQUAD / "passages.de.jsonl").is_file():
+        shutil.copy(XQUAD / "passages.de.jsonl", folder / "xquad.jsonl")
+        return
+    for article in OWN_ARTICLES:
+        shutil.copy(article, folder / article.name)
+
+
 def questions(count: int) -> list[str]:
-    path = XQUAD / "questions.dev.de.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """`count` questions (repeated when there are fewer): XQuAD's German development
+    questions, else tests/golden's about the repository's own articles."""
+    files = [XQUAD / "questions.dev.de.jsonl"]
+    if not files[0].is_file():
+        files = OWN_QUESTIONS
+    lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines()]
     texts = [json.loads(line)["question"] for line in lines if line.strip()]
     return [texts[i % len(texts)] for i in range(count)]
 
@@ -190,7 +209,10 @@ def warm(top: Topology, each: int = 3) -> None:
 
 
 def propagation(top: Topology, report: Report, timeout: float = 60.0) -> None:
-    """Add an article through the indexer; seconds until each live replica answers it."""
+    """Restart the bot replicas a run stopped, add an article through the indexer; the
+    seconds after the add until each replica answers from it."""
+    for number in range(top.replicas):
+        top.restart_replica(number)
     folder = Path(tempfile.mkdtemp(prefix="newsbot-new-"))
     article = folder / "zirkonblau-expedition.yaml"
     article.write_text(NEW_ARTICLE, encoding="utf-8")
@@ -234,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Path(tempfile.mkdtemp(prefix="newsbot-scale-"))
     knowledge = base / "knowledge"
     knowledge.mkdir()
-    shutil.copy(XQUAD / "passages.de.jsonl", knowledge / "xquad.jsonl")
+    knowledge_into(knowledge)
     top = Topology(base / "run", knowledge, lease=args.lease)
     try:
         started = time.monotonic()

@@ -215,7 +215,7 @@ class Topology:
 
     def _replica(self, number: int) -> None:
         name = f"replica-{number}"
-        port = self.ports[name] = free_port()
+        port = self.ports[name] = self.ports.get(name) or free_port()  # the proxy's entry
         home = self.root / name
         home.mkdir(exist_ok=True)
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_API_BASE_URL": self.api.base_url,
@@ -228,6 +228,12 @@ class Topology:
         self._run(name, [sys.executable, "-m", "bot", "serve", "--webhook-url",
                          f"http://127.0.0.1:{self.ports['proxy']}/{PATH}", "--replica",
                          "--listen", "127.0.0.1", "--port", str(port)], env=env, cwd=home)
+
+    def restart_replica(self, number: int) -> None:
+        """Start a stopped bot replica again on its port (the proxy takes it back)."""
+        if f"replica-{number}" not in self.processes:
+            self._replica(number)
+            self.wait_replica(number)
 
     def wait_replica(self, number: int, timeout: float = 120) -> None:
         name = f"replica-{number}"
