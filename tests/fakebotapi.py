@@ -96,6 +96,7 @@ class Call:
     status: int = 200  # RESET (0) if the connection was closed without an answer
     result: Any = None
     accepted: bool = False  # carried out, even if its answer was an error or lost
+    replied: bool = False  # its successful answer is on its way back to the bot
     at: float = field(default_factory=time.monotonic)  # when it was carried out or refused
 
     @property
@@ -481,6 +482,7 @@ class FakeBotAPI:
             self.calls.append(call)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
+        call.replied = True
         self._reply(request, 200, {"ok": True, "result": call.result})
 
     def _fail(self, request: BaseHTTPRequestHandler, call: Call, fault: Fault) -> None:

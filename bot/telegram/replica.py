@@ -44,6 +44,10 @@ RETRY_AFTER = 2  # seconds a retry of an update still being answered is asked to
 WAIT = 0.2  # seconds between looks at an update another replica is answering
 DRAIN_SECONDS = 20.0  # the longest a stopping replica waits for the answers it is giving
 ACTIVE = [0]  # updates this process is answering now
+# Each update this process is answering, done (True: answered) when it is. A second
+# delivery to the same replica (the proxy's retry, Telegram's) waits for that answer:
+# were it marked answered at once, an answer cut short (the replica killed) would be lost.
+ANSWERING: dict[int, asyncio.Future[bool]] = {}
 
 
 # The replica's own threads for the state database: the default executor also runs the
@@ -111,6 +115,24 @@ class ReplicaUpdateHandler(UpdateHandler):
             self.set_status(503)
             self.set_header("Retry-After", str(RETRY_AFTER))
             return
+        answering = ANSWERING.get(update.update_id)
+        if answering is not None:  # this replica is answering it: a retry reached it again
+            if not await asyncio.shield(answering):
+                self.set_status(500)
+            return
+        answering = ANSWERING[update.update_id] = asyncio.get_running_loop().create_future()
+        answered = False
+        try:
+            answered = await self.handle(update)
+        finally:
+            del ANSWERING[update.update_id]
+            answering.set_result(answered)
+        if not answered:
+            self.set_status(500)
+
+    async def handle(self, update: Any) -> bool:
+        """Handle a taken update and mark it answered; False if it could not be."""
+        assert self.updates is not None
         renewing = asyncio.create_task(self.renew(update.update_id))
         ACTIVE[0] += 1
         try:
@@ -119,13 +141,13 @@ class ReplicaUpdateHandler(UpdateHandler):
             logger.exception("update %s could not be handled; left for a retry",
                              update.update_id)
             await call(self.updates.give_back, update.update_id, self.owner)
-            self.set_status(500)
-            return
+            return False
         finally:
             ACTIVE[0] -= 1
             renewing.cancel()
         await call(self.updates.answered, update.update_id, self.owner,
                    dt.datetime.now(dt.UTC))
+        return True
 
     async def renew(self, update_id: int) -> None:
         """Renew the lease on an update every third of it while it is being answered."""

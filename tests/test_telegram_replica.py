@@ -1,0 +1,76 @@
+"""bot/telegram/replica.py in process: a replica's webhook over the real Application, a
+SQLite state database and the fake Bot API. An update delivered to the replica again
+while it is still answering it (a proxy's or Telegram's retry that reached the same
+replica) is acknowledged only once the answer is out, and answered once: were the
+retry marked answered at once, a replica killed before its answer went out would lose
+the question (its other deliveries would be told "answered")."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fakebotapi import TOKEN, FakeBotAPI
+from test_telegram_serve import free_port
+
+from bot.engine import Engine
+from bot.state import State
+from bot.telegram.app import build_application
+from bot.telegram.config import Config, RateLimitSettings
+from bot.telegram.replica import ReplicaServer
+
+SECRET = "replica-test-secret"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+
+
+@pytest.fixture
+async def replica(fake_api: FakeBotAPI, bundled_engine: Engine,
+                  tmp_path: Path) -> AsyncIterator[tuple[str, State]]:
+    """A running replica's webhook URL and its state database."""
+    config = Config(api_base_url=fake_api.base_url,
+                    rate_limit=RateLimitSettings(questions_per_minute=1000))
+    with State.open(f"sqlite:///{tmp_path / 'state.db'}") as state:
+        app = build_application(config, bundled_engine, TOKEN, mode="webhook", db=state,
+                                replica=True)
+        async with app:
+            await app.start()
+            server = ReplicaServer(app, "hook", SECRET, state.updates)
+            port = free_port()
+            server.listen(port, "127.0.0.1")
+            try:
+                yield f"http://127.0.0.1:{port}/hook", state
+            finally:
+                await server.stop()
+                await app.stop()
+
+
+def question(api: FakeBotAPI, update_id: int, text: str) -> dict[str, Any]:
+    user = api.user(7001)
+    chat = {"id": 7001, "type": "private", "first_name": user["first_name"]}
+    return {"update_id": update_id, "message": api.message(text, chat, user)}
+
+
+async def test_a_retry_to_the_answering_replica_waits_for_the_answer(
+        fake_api: FakeBotAPI, replica: tuple[str, State]) -> None:
+    url, state = replica
+    update = question(fake_api, 5001, "Wie viele Soldaten?")
+    fake_api.slow("sendMessage", 2.0)  # the answer is carried out, its reply comes late
+    async with httpx.AsyncClient(timeout=30) as client:
+        first = asyncio.create_task(client.post(url, json=update, headers=HEADERS))
+        while not fake_api.delivered("sendMessage"):  # the first is answering now
+            await asyncio.sleep(0.02)
+        again = await client.post(url, json=update, headers=HEADERS)
+        sends = fake_api.delivered("sendMessage")
+        assert again.status_code == 200
+        assert sends and sends[0].replied, "acknowledged before the answer was out"
+        assert (await first).status_code == 200
+        later = await client.post(url, json=update, headers=HEADERS)
+    assert later.status_code == 200
+    assert len(fake_api.delivered("sendMessage", chat_id=7001)) == 1
+    now, lease = dt.datetime.now(dt.UTC), dt.timedelta(seconds=30)
+    assert state.updates.take(5001, "another replica", now, lease) == "answered"
