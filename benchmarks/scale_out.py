@@ -73,6 +73,7 @@ class Report:
     seconds: float = 0.0
     propagation: dict[int, float] = field(default_factory=dict)  # replica -> s after add
     indexer_seconds: float = 0.0
+    memory: dict[int, float] = field(default_factory=dict)  # replica -> resident MB at the end
 
     def ok(self) -> bool:
         return not self.lost and not self.doubled and self.answered_once == self.questions
@@ -103,6 +104,10 @@ class Report:
             rows.append(("added article answered by each replica, s after the add",
                          ", ".join(f"replica {n}: {s:.1f}"
                                    for n, s in sorted(self.propagation.items()))))
+        if self.memory:
+            rows.append(("bot replicas' resident memory at the end, MB",
+                         ", ".join(f"replica {n}: {mb:.0f}"
+                                   for n, mb in sorted(self.memory.items()))))
         return "\n".join(["| what | value |", "|---|---|",
                           *(f"| {k} | {v} |" for k, v in rows)])
 
@@ -265,14 +270,19 @@ def main(argv: list[str] | None = None) -> int:
         report = load_run(top, args.questions, args.duplicated, kill=not args.no_kill,
                           how=signal.Signals[f"SIG{args.signal}"])
         propagation(top, report)
+        report.memory = {n: top.rss_mb(f"replica-{n}") for n in top.live_replicas()}
     finally:
         top.stop()
     print(report.table())
     if report.latencies:
         print(f"\nmedian delivery {statistics.median(report.latencies):.2f} s", file=sys.stderr)
-    shutil.rmtree(base, ignore_errors=True)
-    return 0 if report.ok() and len(report.propagation) == len(top.live_replicas() or [0]) \
-        else 1
+    every_replica = sorted(report.propagation) == list(range(top.replicas))
+    if report.ok() and every_replica:
+        shutil.rmtree(base, ignore_errors=True)
+        return 0
+    print(f"lost: chats {report.lost}; answered twice: chats {report.doubled}; the "
+          f"processes' logs are in {base / 'run'}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -136,6 +136,12 @@ class Topology:
         self.processes[name] = process
         return process
 
+    def rss_mb(self, name: str) -> float:
+        """The resident memory of one of this topology's processes, in MB."""
+        status = Path(f"/proc/{self.processes[name].pid}/status").read_text()
+        return next(int(line.split()[1]) / 1024 for line in status.splitlines()
+                    if line.startswith("VmRSS:"))
+
     def log(self, name: str) -> str:
         path = self.root / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
