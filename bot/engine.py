@@ -123,7 +123,8 @@ class Engine:
     def reload(self) -> list[str]:
         """Load the knowledge again; keep serving the old state if nothing good loads.
 
-        Added articles are merged into the saved index; only other changes rebuild it.
+        The saved index is updated in place: added, changed and removed articles cost
+        a segment and tombstones, not a rebuild (bot/index/updating.py).
         """
         fresh = Engine.load(self.path, self.index_dir, settings=self.settings)
         if not fresh.article_count() and self.article_count():

@@ -136,8 +136,8 @@ def test_a_file_deleted_while_indexing_is_no_crash(
     built = opening.open_index(folder, version=VERSION)
     assert "sturm" in texts(built)
     monkeypatch.undo()
-    again = opening.open_index(folder, version=VERSION)  # the file is gone: rebuilt without it
-    assert again.how == "built" and list(texts(again)) == ["sturm"]
+    again = opening.open_index(folder, version=VERSION)  # the file is gone: its article too
+    assert again.how == "updated" and list(texts(again)) == ["sturm"]
 
 
 def test_a_file_that_vanishes_before_the_index_is_checked_is_no_crash(
@@ -189,8 +189,8 @@ def test_folders_of_killed_builds_are_cleaned_up(folder: Path) -> None:
         os.utime(tmp, (when, when))
     (folder / "sturm.yaml").write_text(
         (folder / "sturm.yaml").read_text("utf-8").replace("Küste", "Insel"), "utf-8")
-    again = opening.open_index(folder, version=VERSION)
-    assert again.how == "built" and first.directory == again.directory
+    again = opening.open_index(folder, version=VERSION)  # updated in place, not rebuilt
+    assert again.how == "updated" and first.directory == again.directory
     left = sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
     assert left == [f"{layout.INDEX_DIRNAME}.tmp-live"]
 
@@ -210,3 +210,41 @@ def test_a_semantic_cache_with_a_non_finite_vector_is_not_served(
     matrix[2, 3] = bad
     cache.save("de", Vectors(matrix, keys), "test")
     assert cache.load("de") is None  # recomputed, never served
+
+
+KILLED_UPDATE = """
+import os, sys
+from pathlib import Path
+from bot.index import manifest, opening, updating
+updating.SEGMENT_SHARE = updating.DEAD_SHARE = 1000.0  # a segment and tombstones
+real = os.replace
+def killed(src, dst):
+    if str(dst).endswith("manifest.json") and "segment-" not in str(dst):
+        os._exit(9)  # killed after the new folders were written, before the manifest
+    real(src, dst)
+manifest.os.replace = killed
+opening.open_index(Path(sys.argv[1]), version=sys.argv[2])
+"""
+
+
+def test_an_update_killed_before_its_manifest_leaves_the_old_index(folder: Path) -> None:
+    first = opening.open_index(folder, version=VERSION)
+    assert first.directory is not None
+    before = (first.directory / "manifest.json").read_bytes()
+    write_article(folder, "sturm", "Der Orkan erreichte die Insel mit 150 Kilometern pro Stunde.")
+    (folder / "hafen.yaml").unlink()
+    run = subprocess.run([sys.executable, "-c", KILLED_UPDATE, str(folder), VERSION],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 9, run.stderr
+    assert (first.directory / "segment-1").is_dir()  # written, never listed
+    assert list(first.directory.glob("deleted-*"))
+    assert (first.directory / "manifest.json").read_bytes() == before
+    old = manifests.read_manifest(first.directory)
+    assert old is not None and "deleted" not in old and not old.get("segments")
+    served = opening.open_store(first.directory, old)  # what a running engine reads
+    assert served.n_articles == 2 and "Orkan" not in " ".join(
+        p.text for n in range(2) for p in served.article(n).paragraphs)
+    again = opening.open_index(folder, version=VERSION)  # the next update overwrites them
+    assert again.how == "updated" and texts(again) == {
+        "sturm": "Der Orkan erreichte die Insel mit 150 Kilometern pro Stunde."}
+    assert opening.open_index(folder, version=VERSION).how == "loaded"

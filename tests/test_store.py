@@ -13,7 +13,7 @@ from rank_bm25 import BM25Okapi
 
 from bot.analysis import analyzer
 from bot.engine import ANALYSIS_VERSION, Engine
-from bot.index import build, files, memory_store, opening
+from bot.index import build, files, memory_store, opening, updating
 from bot.index import manifest as manifests
 from bot.knowledge import bundled_knowledge, load
 from bot.models import Article
@@ -73,13 +73,27 @@ def test_index_changes_when_analysis_changes(knowledge: Path) -> None:
     assert got.how == "built"
 
 
-def test_edited_article_rebuilds(knowledge: Path) -> None:
-    Engine.load(knowledge)
+def test_edited_article_is_replaced_without_rebuild(knowledge: Path) -> None:
+    before = Engine.load(knowledge)
     file = next(knowledge.glob("*.yaml"))
     file.write_text(file.read_text(encoding="utf-8").replace("Soldaten", "Truppen"), "utf-8")
     engine = Engine.load(knowledge)
-    assert engine.index_state == "built"
+    assert engine.index_state == "updated"  # a tombstone and the new version, or merged
+    assert engine.article_count() == before.article_count()
     assert "Truppen" in engine.answer("Wie viele Truppen?").snippets[0].quote
+    assert all("Soldaten" not in p.text for a in engine.articles() for p in a.paragraphs)
+
+
+def test_removed_article_is_gone_without_rebuild(knowledge: Path) -> None:
+    before = Engine.load(knowledge)
+    file = next(knowledge.glob("*.yaml"))
+    gone = load(file).articles[0]
+    file.unlink()
+    engine = Engine.load(knowledge)
+    assert engine.index_state == "updated"
+    assert engine.article_count() == before.article_count() - 1
+    assert engine.article(gone.id) is None and engine.passage(f"{gone.id}#1") is None
+    assert Engine.load(knowledge).index_state == "loaded"
 
 
 def test_touched_file_is_still_current(knowledge: Path) -> None:
@@ -112,7 +126,7 @@ def test_damaged_index_is_rebuilt_not_served(knowledge: Path, damage: str) -> No
 @pytest.fixture(params=["segment", "merge"])
 def appending(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Added articles kept in segment folders, or merged into the index's arrays."""
-    monkeypatch.setattr(opening, "SEGMENT_SHARE", 1000.0 if request.param == "segment" else 0.0)
+    monkeypatch.setattr(updating, "SEGMENT_SHARE", 1000.0 if request.param == "segment" else 0.0)
     return str(request.param)
 
 
@@ -300,8 +314,8 @@ def test_long_and_short_paragraphs_read_back_with_their_sentences(tmp_path: Path
 def test_segments_are_merged_past_the_limit_and_checked_for_damage(
     knowledge: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(opening, "SEGMENT_SHARE", 1000.0)
-    monkeypatch.setattr(opening, "MAX_SEGMENTS", 2)
+    monkeypatch.setattr(updating, "SEGMENT_SHARE", 1000.0)
+    monkeypatch.setattr(updating, "MAX_SEGMENTS", 2)
     engine = Engine.load(knowledge)
     for number in range(1, 4):
         (knowledge / f"extra-{number}.jsonl").write_text(

@@ -9,8 +9,10 @@ One module a stage::
                   + per language BM25Index (bm25) over a Vocabulary (vocabulary, strings)
 
 `open_index(root)` is the one way in: the saved index of the knowledge at `root`, loaded
-when it matches (checked by size and stat, never read whole), appended to when articles
-were added, built otherwise (`fingerprint` tells which analysis made it). Lookups of
+when it matches (checked by size and stat, never read whole), updated in place when
+files were added, changed or removed (`updating`: segments, tombstones in `deletions`
+worked out by `tombstones`, merges in `compaction`; live article numbers in `numbering`),
+built otherwise (`fingerprint` tells which analysis made it). Lookups of
 terms, tokens and article ids read memory-mapped string tables (`strings`).
 `bm25.BM25Index` scores exactly as rank-bm25's BM25Okapi.
 """

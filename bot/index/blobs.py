@@ -1,5 +1,6 @@
-"""Byte sources of an index's texts: a file read by position, a mapping, or several
-read as one (a store with segments)."""
+"""Byte sources of an index's texts: a file read by position, a mapping, several read as
+one (a store with segments), or pieces of one read as one (a merge leaving out dead
+articles' texts)."""
 
 from __future__ import annotations
 
@@ -65,13 +66,45 @@ class Chained:
 
     def chunks(self, size: int = 1 << 22) -> Iterator[bytes]:
         for blob in self._blobs:
-            if isinstance(blob, FileBytes):
+            if isinstance(blob, FileBytes | Pieces):
                 yield from blob.chunks(size)
             else:
                 yield bytes(blob[:])
 
 
-Blob = bytes | mmap.mmap | FileBytes | Chained
+class Pieces:
+    """The byte ranges [lo, hi) of another blob, one after another, read as one."""
+
+    def __init__(self, blob: Blob, ranges: Sequence[tuple[int, int]]) -> None:
+        self._blob = blob
+        self._ranges = [(lo, hi) for lo, hi in ranges if hi > lo]
+        self._starts = [0]
+        for lo, hi in self._ranges:
+            self._starts.append(self._starts[-1] + hi - lo)
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __getitem__(self, where: slice) -> bytes:
+        start, stop, _ = where.indices(len(self))
+        out = []
+        k = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        while start < stop and k < len(self._ranges):
+            base, (lo, _hi) = self._starts[k], self._ranges[k]
+            end = min(stop, self._starts[k + 1])
+            if end > start:
+                out.append(bytes(self._blob[lo + start - base:lo + end - base]))
+                start = end
+            k += 1
+        return b"".join(out)
+
+    def chunks(self, size: int = 1 << 22) -> Iterator[bytes]:
+        for lo, hi in self._ranges:
+            for at in range(lo, hi, size):
+                yield bytes(self._blob[at:min(hi, at + size)])
+
+
+Blob = bytes | mmap.mmap | FileBytes | Chained | Pieces
 
 
 def map_file(path: Path, pread: bool = True) -> Blob:

@@ -13,11 +13,13 @@ document frequency the group's largest.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from bot.index.vocabulary import LiveTerms
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,34 +39,83 @@ class BM25Index:
         b: float = 0.75,
         epsilon: float = 0.25,
     ) -> None:
-        self.vocab = vocab  # term -> term number (a dict, or index.vocabulary's saved one)
+        # term -> term number (a dict, or index.vocabulary's saved one); with deletions,
+        # `vocab` is the view of the live terms (LiveTerms) and `_vocab` all of them
+        self.vocab: MutableMapping[str, int] | LiveTerms = vocab
+        self._vocab = vocab
         self.offsets = offsets
         self.doc_ids = doc_ids
         self.tfs = tfs
         self.k1, self.b, self.epsilon = k1, b, epsilon
         self._parts: list[_Part] = []  # postings of documents added later (see add)
         self._base_terms = len(offsets) - 1
+        self._dead: npt.NDArray[np.bool_] | None = None  # documents left out (see delete)
+        self._order: npt.NDArray[Any] | None = None  # the live terms, as they first appear
         self._set_docs(doc_len, np.diff(offsets).astype(np.float64))
         self._maxtf: FloatArray | None = None  # largest frequency of each term, when needed
         self._base_maxtf: npt.NDArray[Any] | None = None
         self._lock = threading.Lock()
 
     def _set_docs(self, doc_len: npt.NDArray[np.float32], df: FloatArray) -> None:
-        """Document lengths and frequencies -> avgdl, idf and length norms."""
+        """Document lengths and frequencies -> avgdl, idf and length norms (of the live
+        documents: a dead one's length counts as 0 and its norm as infinite, so that it
+        adds nothing to any score)."""
         k1, b = self.k1, self.b
-        self.doc_len = doc_len
-        self.n_docs = len(doc_len)
-        total = float(doc_len.sum(dtype=np.float64))
+        self.lengths = doc_len  # every document's, the dead ones' too
+        self.size = len(doc_len)  # documents numbered, the dead ones too
+        dead = self._dead
+        self.doc_len = doc_len if dead is None else np.where(dead, 0, doc_len).astype(np.float32)
+        self.n_docs = self.size - (int(np.count_nonzero(dead)) if dead is not None else 0)
+        total = float(self.doc_len.sum(dtype=np.float64))
         self.avgdl = total / self.n_docs if self.n_docs else 0.0
         self.df = df
         self.idf = self._idf(self.df)
         if self.n_docs and self.avgdl > 0:
-            self.norm = k1 * (1 - b + b * doc_len.astype(np.float64) / self.avgdl)
+            self.norm = k1 * (1 - b + b * self.doc_len.astype(np.float64) / self.avgdl)
         else:
-            self.norm = np.full(self.n_docs, k1, dtype=np.float64)
+            self.norm = np.full(self.size, k1, dtype=np.float64)
+        if dead is not None:
+            self.norm[dead] = np.inf
         self._min_norm = float(self.norm.min()) if self.n_docs else k1
-        self._buffer = np.zeros(self.n_docs, dtype=np.float64)
-        self._mark = np.zeros(self.n_docs, dtype=bool)
+        self._buffer = np.zeros(self.size, dtype=np.float64)
+        self._mark = np.zeros(self.size, dtype=bool)
+
+    def delete(self, docs: npt.NDArray[Any], terms: npt.NDArray[Any],
+               counts: npt.NDArray[Any], order: npt.NDArray[Any]) -> None:
+        """Leave out the documents `docs` (numbers of the whole index, with its parts;
+        the parts are all added first): the document frequency of each of `terms` is
+        lowered by its `counts` (how many of them hold it), N and avgdl are those of the
+        documents left, and `order` gives the live terms in the order they first appear
+        in them (BM25Okapi sums their idf in that order for its mean). Every score is then
+        BM25Okapi's over the live documents; search and postings never give a dead one,
+        and `vocab` knows only the live terms. Raises ValueError when the numbers do not
+        fit this index (tombstones of another one)."""
+        if self._dead is not None:
+            raise ValueError("deletions are given once, after the parts")
+        dead = np.zeros(self.size, dtype=bool)
+        if len(docs) and (int(docs[0]) < 0 or int(docs[-1]) >= self.size):
+            raise ValueError("a dead document outside the index")
+        dead[docs] = True
+        df = self.df.copy()
+        if len(terms):
+            if int(terms[0]) < 0 or int(terms[-1]) >= len(df) or (np.diff(terms) <= 0).any():
+                raise ValueError("dead terms outside the vocabulary, or out of order")
+            df[terms] -= counts
+        if (df < 0).any() or len(order) != int(np.count_nonzero(df > 0)) or (
+                len(order) and (df[order] <= 0).any()):
+            raise ValueError("tombstones that do not fit the index's frequencies")
+        self._dead, self._order = dead, np.asarray(order)
+        self._set_docs(self.lengths, df)
+        self.vocab = LiveTerms(self._vocab, self.df, self._order)
+        self._maxtf = None
+
+    def is_dead(self, doc: int) -> bool:
+        return self._dead is not None and bool(self._dead[doc])
+
+    @property
+    def dead(self) -> npt.NDArray[np.bool_] | None:
+        """Which documents are left out (None: none)."""
+        return self._dead
 
     def add(
         self, terms: Sequence[str], offsets: npt.NDArray[np.int64], doc_ids: npt.NDArray[np.int32],
@@ -73,19 +124,22 @@ class BM25Index:
         """Add the postings of more documents (numbered after the present ones, from 0 in
         `doc_ids`) with their own vocabulary `terms`, without merging the arrays: idf,
         avgdl and every score are then those of one index over all the documents."""
-        ids = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in terms),
+        if self._dead is not None:
+            raise ValueError("parts are added before the deletions")
+        vocab = self._vocab
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms),
                           dtype=np.int64, count=len(terms))
-        local = np.full(len(self.vocab), -1, dtype=np.int64)
+        local = np.full(len(vocab), -1, dtype=np.int64)
         local[ids] = np.arange(len(ids))
         for part in self._parts:  # earlier parts know none of the new terms
             part.local = np.concatenate(
-                (part.local, np.full(len(self.vocab) - len(part.local), -1, dtype=np.int64)))
-        self._parts.append(_Part(offsets, doc_ids, tfs, self.n_docs, local, ids))
-        df = np.zeros(len(self.vocab), dtype=np.float64)
+                (part.local, np.full(len(vocab) - len(part.local), -1, dtype=np.int64)))
+        self._parts.append(_Part(offsets, doc_ids, tfs, self.size, local, ids))
+        df = np.zeros(len(vocab), dtype=np.float64)
         df[: len(self.df)] = self.df
         df[ids] += np.diff(offsets)
         self._maxtf = None
-        self._set_docs(np.concatenate((self.doc_len, doc_len)).astype(np.float32), df)
+        self._set_docs(np.concatenate((self.lengths, doc_len)).astype(np.float32), df)
 
     # -- building -------------------------------------------------------------------
 
@@ -141,8 +195,10 @@ class BM25Index:
             self.average_idf = 0.0
             return np.zeros(0, dtype=np.float64)
         idf = np.log(self.n_docs - df + 0.5) - np.log(df + 0.5)
-        # summed one after another in term order, as BM25Okapi does (not pairwise)
-        self.average_idf = float(np.cumsum(idf)[-1] / len(idf))
+        # summed one after another in the order the terms first appear, as BM25Okapi
+        # does (not pairwise): term order, or with deletions that of the live terms
+        live = idf if self._order is None else idf[self._order]
+        self.average_idf = float(np.cumsum(live)[-1] / len(live)) if len(live) else 0.0
         return np.where(idf < 0, self.epsilon * self.average_idf, idf)
 
     def group_idf(self, term_ids: Sequence[int]) -> float:
@@ -157,14 +213,67 @@ class BM25Index:
                                   npt.NDArray[Any], npt.NDArray[np.float32]]]:
         """The base postings and each added part's: (terms, offsets, documents numbered
         from 0 in the part, frequencies, document lengths)."""
-        terms = list(self.vocab)  # in id order: ids are given in insertion order
-        ends = [part.first_doc for part in self._parts] + [self.n_docs]
+        terms = list(self._vocab)  # in id order: ids are given in insertion order
+        ends = [part.first_doc for part in self._parts] + [self.size]
         out = [(terms[: self._base_terms], self.offsets, self.doc_ids, self.tfs,
-                self.doc_len[: ends[0]])]
+                self.lengths[: ends[0]])]
         for part, end in zip(self._parts, ends[1:], strict=True):
             out.append(([terms[g] for g in part.ids.tolist()], part.offsets, part.doc_ids,
-                        part.tfs, self.doc_len[part.first_doc:end]))
+                        part.tfs, self.lengths[part.first_doc:end]))
         return out
+
+    def terms(self) -> list[str]:
+        """Every term, live or not, by term number."""
+        return list(self._vocab)
+
+    def term_number(self, term: str) -> int | None:
+        """The number of a term, live or not."""
+        got = self._vocab.get(term)
+        return None if got is None else int(got)
+
+    def frequencies(self, term: int, docs: npt.NDArray[Any]) -> IntArray:
+        """How often the term occurs in each of the (ascending) documents, dead or not."""
+        out = np.zeros(len(docs), dtype=np.int64)
+        for first, end, lo, hi, doc_ids, tfs in self._ranges(term):
+            inside = (docs >= first) & (docs < end)
+            if not inside.any() or hi == lo:
+                continue
+            want = (docs[inside] - first).astype(doc_ids.dtype)
+            own = doc_ids[lo:hi]
+            pos = np.searchsorted(own, want)
+            pos[pos == hi - lo] = 0
+            hit = own[pos] == want
+            got = np.zeros(len(want), dtype=np.int64)
+            got[hit] = tfs[lo:hi][pos[hit]]
+            out[inside] = got
+        return out
+
+    def first_live(self, term: int, dead: npt.NDArray[np.bool_]) -> int | None:
+        """The first document holding the term that `dead` does not mark, or None."""
+        for first, _end, lo, hi, doc_ids, _tfs in self._ranges(term):
+            step = 64
+            while lo < hi:
+                docs = doc_ids[lo:min(hi, lo + step)].astype(np.int64) + first
+                alive = np.flatnonzero(~dead[docs])
+                if len(alive):
+                    return int(docs[alive[0]])
+                lo += step
+                step *= 4
+        return None
+
+    def _ranges(self, term: int) -> Iterator[tuple[int, int, int, int, npt.NDArray[Any],
+                                                    npt.NDArray[Any]]]:
+        """Where the term's postings are, part by part: (the part's first document, its
+        end, the postings' range in its arrays, its documents, its frequencies)."""
+        ends = [part.first_doc for part in self._parts] + [self.size]
+        if term < self._base_terms:
+            yield (0, ends[0], int(self.offsets[term]), int(self.offsets[term + 1]),
+                   self.doc_ids, self.tfs)
+        for part, end in zip(self._parts, ends[1:], strict=True):
+            local = int(part.local[term]) if term < len(part.local) else -1
+            if local >= 0:
+                yield (part.first_doc, end, int(part.offsets[local]),
+                       int(part.offsets[local + 1]), part.doc_ids, part.tfs)
 
     # -- scoring --------------------------------------------------------------------
 
@@ -190,8 +299,13 @@ class BM25Index:
         return np.concatenate(all_docs), np.concatenate(all_tfs)
 
     def postings(self, term_ids: Sequence[int]) -> tuple[IntArray, FloatArray]:
-        """Documents (ascending) containing any of the terms, with their summed frequencies."""
-        return self._postings(term_ids)
+        """Live documents (ascending) containing any of the terms, with their summed
+        frequencies."""
+        docs, tfs = self._postings(term_ids)
+        if self._dead is not None:
+            keep = ~self._dead[docs]
+            docs, tfs = docs[keep], tfs[keep]
+        return docs, tfs
 
     def _postings(self, term_ids: Sequence[int]) -> tuple[IntArray, FloatArray]:
         """Documents containing any of the terms, with their summed frequencies."""
@@ -242,6 +356,9 @@ class BM25Index:
                     else touched[0].astype(np.int64))
             scores = acc[cand].copy()
             acc[cand] = 0.0
+        if self._dead is not None:
+            keep = ~self._dead[cand]
+            cand, scores = cand[keep], scores[keep]
         return cand, scores
 
     def top(
@@ -270,7 +387,7 @@ class BM25Index:
 
     def _max_tf(self) -> FloatArray:
         if self._maxtf is None:
-            out = np.zeros(len(self.vocab), dtype=np.float64)
+            out = np.zeros(len(self._vocab), dtype=np.float64)
             if self._base_maxtf is not None:
                 out[: self._base_terms] = self._base_maxtf
             elif len(self.tfs):
@@ -322,12 +439,17 @@ class BM25Index:
                         break
             cand = np.concatenate(parts) if len(parts) > 1 else parts[0].astype(np.int64)
             partial = acc[cand]
-            if len(cand) > self.n_docs // 4:  # cheaper than scattering zeros
+            if len(cand) > self.size // 4:  # cheaper than scattering zeros
                 acc.fill(0.0)
                 mark.fill(False)
             else:
                 acc[cand] = 0.0
                 mark[cand] = False
+        if self._dead is not None:  # their partial scores were 0: they only lowered the bar
+            keep = ~self._dead[cand]
+            cand, partial = cand[keep], partial[keep]
+            if not len(cand):
+                return cand, partial
         # Only documents whose partial score plus all the unread groups could still reach
         # the k-th best partial score can be in the top k (finals >= partials); the margin
         # covers sums made in another order than the exact ones below. Each unread group
@@ -375,8 +497,9 @@ class BM25Index:
         return hit, np.asarray(tfs[pos[hit]], dtype=np.float64)
 
     def get_scores(self, query: Sequence[str]) -> FloatArray:
-        """Dense scores of every document, like BM25Okapi.get_scores (for parity checks)."""
-        out = np.zeros(self.n_docs, dtype=np.float64)
+        """Dense scores of every document, like BM25Okapi.get_scores (for parity checks;
+        a dead document's is 0)."""
+        out = np.zeros(self.size, dtype=np.float64)
         for term in query:
             tid = self.vocab.get(term)
             if tid is None:

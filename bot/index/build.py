@@ -101,6 +101,7 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
                 counts.append(len(toks))
         seg.metadata.append(metadata_of(article))
         seg.ids.append(article.id)
+        seg.note_file(article.path or "")
         seg.languages.append(language)
         seg.art_para.append(n_para)
         seg.art_pass.append(len(pass_para))

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from bot.index import manifest as manifests
-from bot.index.blobs import Blob, Chained, FileBytes, map_file
+from bot.index.blobs import Blob, Chained, FileBytes, Pieces, map_file
 from bot.index.folder import Folder
 from bot.index.layout import (
     ARTICLES,
@@ -143,7 +143,7 @@ class _Hashing:
 
 def _blob(blob: Blob) -> Emit:
     def emit(out: _Hashing) -> None:
-        if isinstance(blob, FileBytes | Chained):
+        if isinstance(blob, FileBytes | Chained | Pieces):
             for chunk in blob.chunks():
                 out.write(chunk)
         elif isinstance(blob, bytes):
@@ -198,8 +198,8 @@ def open_folder(directory: Path, manifest: dict[str, Any]) -> Folder:
 
 def files_of(directory: Path, manifest: dict[str, Any]) -> dict[str, list[Any]]:
     """Every file an index folder's manifest lists, with its segments' files and
-    manifests (as `segment-N/name`): name -> [size, sha256], None for a segment manifest's
-    sha256 when it cannot be read."""
+    manifests (as `segment-N/name`) and its tombstones (`deleted-N/name`): name -> [size,
+    sha256], None for a segment manifest's sha256 when it cannot be read."""
     out = dict(manifest["arrays"])
     for entry in manifest.get("segments", []):
         inner = manifests.read_manifest(directory / entry["dir"], top=False)
@@ -211,6 +211,9 @@ def files_of(directory: Path, manifest: dict[str, Any]) -> dict[str, list[Any]]:
         out[f"{entry['dir']}/{MANIFEST}"] = [size, entry["sha256"]]
         for name, value in (inner or {}).get("arrays", {}).items():
             out[f"{entry['dir']}/{name}"] = value
+    deleted = manifest.get("deleted") or {}
+    for name, value in deleted.get("arrays", {}).items():
+        out[f"{deleted['dir']}/{name}"] = value
     return out
 
 

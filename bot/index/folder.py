@@ -3,6 +3,8 @@ writes and opens, and that a built `Segment` becomes."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import numpy as np
 
 from bot.index.blobs import Blob
 from bot.index.layout import (
+    ARTICLE_FILES,
     ARTICLE_IDS,
     TOKENS,
     VOCAB,
@@ -19,7 +22,7 @@ from bot.index.layout import (
     language_table,
 )
 from bot.index.segment import Segment, max_tf
-from bot.index.strings import TableArrays, make_table
+from bot.index.strings import StringTable, TableArrays, make_table
 from bot.index.vocabulary import SpellArrays, make_spell
 
 
@@ -45,6 +48,27 @@ class Folder:
     @property
     def n_articles(self) -> int:
         return len(self.core.art_lang)
+
+
+def files_table(runs: Sequence[Sequence[Any]]) -> TableArrays:
+    """The `article_files` table of runs [file, count] of consecutive articles: each
+    file (as JSON: a name may hold a tab) with the ranges of the articles it holds."""
+    ranges: dict[str, list[int]] = {}
+    first = 0
+    for path, count in runs:
+        if count:
+            ranges.setdefault(json.dumps(path, ensure_ascii=False), []).extend((first, count))
+        first += count
+    return make_table(list(ranges), [" ".join(map(str, r)) for r in ranges.values()])
+
+
+def file_ranges(table: StringTable, path: str) -> list[tuple[int, int]]:
+    """The ranges [first, end) of a folder's articles that the file `path` holds."""
+    row = table.find(json.dumps(path, ensure_ascii=False))
+    if row is None:
+        return []
+    numbers = [int(n) for n in table.value(row).split()]
+    return [(a, a + n) for a, n in zip(numbers[::2], numbers[1::2], strict=True)]
 
 
 def folder_of(seg: Segment) -> Folder:
@@ -74,7 +98,7 @@ def folder_of(seg: Segment) -> Folder:
         sent_off=np.asarray(seg.sent_off, dtype=np.int64),
         sents=np.asarray(seg.sents, dtype=np.int32).reshape(-1, 2),
     )
-    tables = {ARTICLE_IDS: make_table(seg.ids)}
+    tables = {ARTICLE_IDS: make_table(seg.ids), ARTICLE_FILES: files_table(seg.files)}
     postings: dict[str, PostingArrays] = {}
     spell: dict[str, SpellArrays] = {}
     for language, p in seg.postings.items():

@@ -1,5 +1,6 @@
-"""Folders joined: an index and its segments read as one (`join_core`, for Store), or
-merged with newly built articles into one folder to write (`merged`)."""
+"""Folders joined: an index and its segments read as one (`join_core`, for Store), and
+the postings and token analyses of a store with a new segment, one after the other (for
+a merge: index.compaction)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.index.blobs import Chained, whole
-from bot.index.folder import Folder, folder_of
+from bot.index.blobs import whole
+from bot.index.folder import Folder
 from bot.index.layout import (
-    ARTICLE_IDS,
     TOKENS,
-    VOCAB,
     Core,
-    PostingArrays,
     language_table,
 )
-from bot.index.segment import Postings, Segment, empty_postings, max_tf, merge_postings
-from bot.index.strings import make_table
-from bot.index.vocabulary import make_spell
+from bot.index.segment import Postings, Segment, empty_postings, merge_postings
 
 if TYPE_CHECKING:
     from bot.index.store import Store
@@ -61,37 +57,20 @@ def join_core(folders: Sequence[Folder]) -> tuple[Core, list[str], list[str]]:
     return core, list(sections), languages
 
 
-def merged(store: Store, seg: Segment) -> Folder:
-    """One folder of everything in `store` (with its segments) and the articles of `seg`."""
-    new = folder_of(seg)
-    folders = [*store.folders, new]
-    core, sections, languages = join_core(folders)
-    ids = list(store.ids) + whole(new.tables[ARTICLE_IDS].lines).decode("utf-8").split("\n")[:-1]
-    tables = {ARTICLE_IDS: make_table(ids)}
-    postings: dict[str, PostingArrays] = {}
-    spell = {}
-    for language in languages:
-        p = _merged_postings(store, seg, language)
-        postings[language] = PostingArrays(offsets=p.offsets, docs=p.docs, tfs=p.tfs,
-                                           doclen=p.doc_len, passages=p.passages,
-                                           maxtf=max_tf(p))
-        tables[language_table(language, VOCAB)] = make_table(p.vocab)
-        spell[language] = make_spell(p.vocab)
-        analyses: dict[str, str] = {}
-        for folder in folders:
-            table = folder.tables.get(language_table(language, TOKENS))
-            if table is not None:
-                for line in whole(table.lines).decode("utf-8").split("\n")[:-1]:
-                    token, _, terms = line.partition("\t")
-                    analyses.setdefault(token, terms)
-        tables[language_table(language, TOKENS)] = make_table(list(analyses),
-                                                              list(analyses.values()))
-    return Folder(core, Chained([store.texts, new.texts]),
-                  Chained([store.metadata, new.metadata]), languages, sections, postings,
-                  tables, spell)
+def merged_tokens(folders: Sequence[Folder], language: str) -> dict[str, str]:
+    """The saved analysis of every token the folders saw in `language` (token -> its
+    terms, space-separated), the first folder's where they differ."""
+    analyses: dict[str, str] = {}
+    for folder in folders:
+        table = folder.tables.get(language_table(language, TOKENS))
+        if table is not None:
+            for line in whole(table.lines).decode("utf-8").split("\n")[:-1]:
+                token, _, terms = line.partition("\t")
+                analyses.setdefault(token, terms)
+    return analyses
 
 
-def _merged_postings(store: Store, seg: Segment, language: str) -> Postings:
+def merged_postings(store: Store, seg: Segment, language: str) -> Postings:
     """The postings of `language` over the store's documents and then the segment's."""
     index = store.indexes.get(language)
     before = empty_postings()
@@ -104,4 +83,4 @@ def _merged_postings(store: Store, seg: Segment, language: str) -> Postings:
             before = part if k == 0 else merge_postings(before, part, 0)
             first += len(lens)
     adding = seg.postings.get(language, empty_postings())
-    return merge_postings(before, adding, store.n_passages)
+    return merge_postings(before, adding, store.stored_passages)

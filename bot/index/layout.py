@@ -18,10 +18,19 @@ once: every file name below comes from these constants and dataclass fields.
   `L.tokens` (`token<TAB>term term`: the analysis of every token seen, so a question
   is analysed without loading lemma data); and `L.spell.txt` with `L.spell.keys.npy`
   and `L.spell.starts.npy`, the vocabulary by first letter and length (bot/spelling.py).
+- `article_files` — a string table: each knowledge file (its name relative to the
+  knowledge, as JSON) and the ranges of this folder's articles it holds (`first count
+  first count …`), so that the articles of a file that changed or vanished are found
+  without reading the metadata.
 - `segment-N/` — articles added since: each a complete small index folder of the same
   layout, listed (with the sha256 of its manifest) in the main manifest. Loading adds
   them to the base (index.joining), so scores stay BM25Okapi's over all documents;
-  past SEGMENT_SHARE of the base or MAX_SEGMENTS they are merged into one folder.
+  past SEGMENT_SHARE of the base or MAX_SEGMENTS (index.updating) they are merged into one folder.
+- `deleted-N/` — the tombstones of articles replaced or removed since (index.deletions):
+  the dead article numbers, per language the dead documents, how many of them hold each
+  term, and the order in which the live terms first appear; listed with the size and
+  sha256 of each file in the main manifest (`deleted`), which is replaced in one step
+  after the folder is written. Dropped, with the dead passages, at the next merge.
 
 No live Python object is pickled to disk. A build writes into a `*.tmp-*` folder with its
 process id in OWNER_FILE; one left by a killed build is removed by the next build once
@@ -36,7 +45,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import numpy.typing as npt
 
-FORMAT = 3
+FORMAT = 4
 INDEX_DIRNAME = ".newsbot-index"
 MANIFEST = "manifest.json"
 TEXTS = "texts.bin"
@@ -45,7 +54,9 @@ GITIGNORE = ".gitignore"
 OWNER_FILE = ".owner"  # the process id of the build writing a temporary folder
 STALE_SECONDS = 3600  # a temporary folder this old is a killed build's, whoever owns it
 SEGMENT_DIR = re.compile(r"segment-\d+")
+DELETED_DIR = re.compile(r"deleted-\d+")
 ARTICLE_IDS = "article_ids"
+ARTICLE_FILES = "article_files"
 VOCAB = "vocab"
 TOKENS = "tokens"
 SPELL = "spell"
@@ -122,7 +133,8 @@ def language_table(language: str, name: str) -> str:
 
 def folder_files(languages: list[str]) -> list[str]:
     """Every file of an index folder with these languages, manifest aside."""
-    out = [TEXTS, ARTICLES, *(array_file(n) for n in CORE_FIELDS), *table_files(ARTICLE_IDS)]
+    out = [TEXTS, ARTICLES, *(array_file(n) for n in CORE_FIELDS), *table_files(ARTICLE_IDS),
+           *table_files(ARTICLE_FILES)]
     for lang in languages:
         out += [array_file(n, lang) for n in POSTINGS_FIELDS]
         out += table_files(language_table(lang, VOCAB)) + table_files(language_table(lang, TOKENS))

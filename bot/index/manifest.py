@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import KnowledgeError
-from bot.index.layout import FORMAT, MANIFEST, SEGMENT_DIR, folder_files
+from bot.index.deletions import file_names as deleted_files
+from bot.index.layout import DELETED_DIR, FORMAT, MANIFEST, SEGMENT_DIR, folder_files
 
 _FILE_KEYS = {"size": int, "mtime": int, "sha256": str, "lines": int}
 _ERROR_KEYS = {"path": str, "problem": str, "fix": str}
@@ -55,7 +56,8 @@ def valid(info: Any, fmt: int, top: bool = True) -> bool:
                                             for k, v in files.items())
             and isinstance(errors, list) and all(map(_error_entry, errors))
             and isinstance(info.get("segments", []), list)
-            and all(map(_segment_entry, info.get("segments", []))))
+            and all(map(_segment_entry, info.get("segments", [])))
+            and _deleted_entry(info.get("deleted")))
 
 
 def file_info(path: Path) -> dict[str, Any]:
@@ -121,6 +123,20 @@ def _segment_entry(entry: Any) -> bool:
     return (isinstance(entry, dict) and isinstance(entry.get("dir"), str)
             and SEGMENT_DIR.fullmatch(entry["dir"]) is not None
             and isinstance(entry.get("sha256"), str) and _count(entry.get("passages", 0)))
+
+
+def _deleted_entry(entry: Any) -> bool:
+    """No tombstones, or a `deleted-N` folder's entry (index.deletions)."""
+    if entry is None:
+        return True
+    if not (isinstance(entry, dict) and isinstance(entry.get("dir"), str)
+            and DELETED_DIR.fullmatch(entry["dir"]) is not None
+            and _strings(entry.get("languages")) and _count(entry.get("articles"))
+            and _count(entry.get("passages")) and isinstance(entry.get("arrays"), dict)):
+        return False
+    arrays = entry["arrays"]
+    return (all(_array_entry(k, v) for k, v in arrays.items())
+            and set(arrays) == set(deleted_files(entry["languages"])))
 
 
 def dumps(info: dict[str, Any]) -> str:

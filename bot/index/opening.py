@@ -1,5 +1,8 @@
-"""Open or build: the saved index of some knowledge, loaded when it matches, appended to
-when articles were added (in a segment folder of their own, or merged), else built.
+"""Open or build: the saved index of some knowledge, loaded when it matches, updated in
+place when files were added, appended to, changed or removed (index.updating: the new
+articles in a segment folder, the old versions of changed and removed files' articles
+tombstoned, or everything merged), built only when it cannot be used: another analysis,
+damaged files, a file that cannot be read, or the index of another copy of the knowledge.
 
 `open_index` is the one way in, for the engine, the CLI and the benchmarks alike. With
 no index folder given, the index sits beside the knowledge, or in the user's cache
@@ -20,11 +23,13 @@ from typing import Any
 from bot.analysis import LANGUAGES, analyzer
 from bot.errors import KnowledgeError, shown
 from bot.index import manifest as manifests
+from bot.index import updating
 from bot.index.build import Progress, build_segment, collector_paused, load_and_build
-from bot.index.files import check, full_check, open_folder, sha256_file, stat_of, write
+from bot.index.compaction import compacted
+from bot.index.deletions import read_deletions
+from bot.index.files import check, full_check, open_folder, sha256_file, write
 from bot.index.fingerprint import ANALYSIS_VERSION, analysis_fingerprint
 from bot.index.folder import folder_of
-from bot.index.joining import merged
 from bot.index.layout import INDEX_DIRNAME, MANIFEST, TOKENS, language_table, table_files
 from bot.index.manifest import (
     errors_from_json,
@@ -41,13 +46,6 @@ from bot.models import Article
 
 log = logging.getLogger(__name__)
 
-# Articles added to a saved index go into a segment folder of their own (fast: nothing
-# of the index is rewritten) while all segments hold at most this share of its
-# passages and there are fewer than MAX_SEGMENTS; past that, everything is merged.
-SEGMENT_SHARE = 0.1
-MAX_SEGMENTS = 16
-
-
 def _rel(root: Path, file: Path) -> str:
     return file.name if root.is_file() else file.relative_to(root).as_posix()
 
@@ -58,7 +56,7 @@ class Loaded:
 
     store: Store
     errors: list[KnowledgeError]
-    how: str  # "loaded", "appended", "built", "memory"
+    how: str  # "loaded", "appended", "updated" (replaced, removed), "built", "memory"
     directory: Path | None
 
 
@@ -143,7 +141,7 @@ def open_store(directory: Path, manifest: dict[str, Any]) -> Store:
         if inner is None:
             raise OSError(f"segment {directory / entry['dir']} has no manifest")
         folders.append(open_folder(directory / entry["dir"], inner))
-    return Store(folders, manifest)
+    return Store(folders, manifest, read_deletions(directory, manifest.get("deleted")))
 
 
 def _open_or_build(
@@ -189,105 +187,113 @@ def _reuse(
     root: Path, directory: Path, manifest: dict[str, Any], files: list[Path],
     progress: Progress | None,
 ) -> Loaded | None:
-    """The saved index if it still fits the knowledge, appended to if files were added."""
+    """The saved index if it still fits the knowledge, else updated in place (index.
+    updating): the articles of added files and appended lines added, those of changed
+    and removed files replaced or removed; None when it must be built anew."""
     known: dict[str, dict[str, Any]] = manifest.get("files", {})
     current = {_rel(root, f): f for f in files}
-    if not set(known) <= set(current):
-        return None  # a file was removed
-    changed: dict[str, dict[str, Any]] = {}
-    for name, info in known.items():
-        if manifests.unchanged(current[name], info):
-            continue
-        fresh = file_info(current[name])
-        if fresh["sha256"] == info["sha256"] and fresh["size"] == info["size"]:
-            changed[name] = fresh  # touched, same content (or unreadable still)
-            continue
-        if not name.endswith(".jsonl") or not info["sha256"] or fresh["size"] < info["size"]:
-            return None
-        with current[name].open("rb") as fh:
-            head = fh.read(info["size"])
-        if hashlib.sha256(head).hexdigest() != info["sha256"]:
-            return None  # rewritten, not appended to
-        changed[name] = fresh
+    diff = _changes(known, current)
+    if diff is None:
+        return None
+    changed, grown, rewritten, removed = diff
+    if (rewritten or removed) and manifest.get("knowledge") != str(root):
+        return None  # the articles' paths name another copy of the knowledge
     added = sorted(set(current) - set(known))
-    added_infos = {n: file_info(current[n]) for n in added}
     restated = check(directory, manifest)
     if restated is None:
         log.warning("index: %s does not match its manifest; rebuilding", directory)
         return None
-    grown = [n for n in changed if changed[n]["size"] != known[n]["size"]]
+    same = not (added or grown or rewritten or removed)
     if changed or restated:  # same contents, other times: remember the new ones
         manifest = {**manifest, "files": {**known, **changed},
                     "stats": {**manifest.get("stats", {}), **restated}}
-        if not added and not grown:
+        if same:
             try:
                 replace_manifest(directory, manifest)
             except OSError:
                 pass
-    if not added and not grown:
-        return Loaded(open_store(directory, manifest), errors_from_json(manifest["errors"]),
-                      "loaded", directory)
     store = open_store(directory, manifest)
-    articles, errors = _new_articles(current, added, grown, known, store)
+    if same:
+        return Loaded(store, errors_from_json(manifest["errors"]), "loaded", directory)
+    gone = {_path(root, n) for n in (*rewritten, *removed)}
+    dead = sorted({n for p in gone for n in store.file_articles(p)})
+    dead_ids = {store.stored_id(n) for n in dead}
+    articles, errors = _new_articles(current, [*added, *rewritten], grown, known, store,
+                                     dead_ids)
     seg = build_segment(articles, progress)
+    files_now = {**known, **changed, **{n: file_info(current[n]) for n in added}}
     info = {
         "fingerprint": manifest["fingerprint"], "knowledge": str(root),
-        "files": {**known, **changed, **added_infos},
-        "errors": manifest["errors"] + errors_to_json(errors),
+        "files": {n: v for n, v in files_now.items() if n not in removed},
+        "errors": [e for e in manifest["errors"] if e["path"] not in gone]
+        + errors_to_json(errors),
     }
     all_errors = errors_from_json(info["errors"])
-    if _writable(directory) and _as_segment(manifest, store, seg):
+    how = "updated" if dead or store.deletions else "appended"
+    deletions = updating.deletions_for(store, dead, seg)
+    writable = _writable(directory)
+    if writable and updating.as_segment(manifest, store, seg, deletions):
         try:
-            return Loaded(_add_segment(directory, manifest, info, seg), all_errors, "appended",
-                          directory)
+            top = updating.add_segment(directory, manifest, info, seg, deletions)
+            return Loaded(open_store(directory, top), all_errors, how, directory)
         except OSError as err:
             log.info("index: cannot add a segment to %s (%s); merging", directory, err)
-    folder = merged(store, seg)
-    if _writable(directory):
-        try:
-            write(directory, folder, info)
-            saved = read_manifest(directory)
-            if saved is not None:
-                return Loaded(open_store(directory, saved), all_errors, "appended", directory)
-        except OSError:
-            pass
+    if writable:
+        folder, saved = updating.merge(directory, info, store, seg, deletions)
+        if saved is not None:
+            return Loaded(open_store(directory, saved), all_errors, how, directory)
+    else:
+        folder = compacted(store, seg, deletions)
     return Loaded(Store([folder], {**info, "languages": folder.languages,
                                    "sections": folder.sections}),
                   all_errors, "memory", None)
 
 
-def _as_segment(manifest: dict[str, Any], store: Store, seg: Segment) -> bool:
-    """Keep the new articles in a segment of their own, or merge everything anew?"""
-    base = int(manifest.get("passages", 0))
-    added = store.n_passages - base + len(seg.pass_para)
-    return (bool(seg.pass_para) and len(manifest.get("segments", [])) < MAX_SEGMENTS
-            and added <= SEGMENT_SHARE * base)
+def _changes(
+    known: dict[str, dict[str, Any]], current: dict[str, Path],
+) -> tuple[dict[str, dict[str, Any]], list[str], list[str], list[str]] | None:
+    """How the knowledge files differ from those the index was made of: the new file
+    infos of those whose stat changed; the JSON Lines files that only grew (lines
+    appended), those rewritten, and those removed. None: a file cannot be told apart."""
+    changed: dict[str, dict[str, Any]] = {}
+    grown: list[str] = []
+    rewritten: list[str] = []
+    removed = sorted(set(known) - set(current))
+    for name, info in known.items():
+        if name in removed or manifests.unchanged(current[name], info):
+            continue
+        fresh = changed[name] = file_info(current[name])
+        if fresh["sha256"] == info["sha256"] and fresh["size"] == info["size"]:
+            continue  # touched, same content (or unreadable still)
+        if not fresh["sha256"]:
+            return None  # unreadable now: what it holds is not known
+        if _appended(current[name], info, fresh):
+            grown.append(name)
+        else:
+            rewritten.append(name)
+    return changed, grown, rewritten, removed
 
 
-def _add_segment(
-    directory: Path, manifest: dict[str, Any], info: dict[str, Any], seg: Segment,
-) -> Store:
-    """Save `seg` as a segment folder of the index at `directory`, then list it in the
-    manifest (replaced in one step: a crash in between leaves the old index as it was)."""
-    segments = list(manifest.get("segments", []))
-    name = f"segment-{len(segments) + 1}"
-    stats = write(directory / name, folder_of(seg), {"fingerprint": manifest["fingerprint"]})
-    raw = (directory / name / MANIFEST).read_bytes()
-    segments.append({"dir": name, "sha256": hashlib.sha256(raw).hexdigest(),
-                     "passages": len(seg.pass_para)})
-    known = {f"{name}/{file}": stat for file, stat in stats.items()}
-    known[f"{name}/{MANIFEST}"] = stat_of(directory / name / MANIFEST)
-    top = {**manifest, **info, "segments": segments,
-           "stats": {**manifest.get("stats", {}), **known}}
-    replace_manifest(directory, top)
-    return open_store(directory, top)
+def _appended(path: Path, info: dict[str, Any], fresh: dict[str, Any]) -> bool:
+    """Whether the JSON Lines file `path` is the one of `info` with lines appended."""
+    if not path.name.endswith(".jsonl") or not info["sha256"] or fresh["size"] < info["size"]:
+        return False
+    with path.open("rb") as fh:
+        head = fh.read(info["size"])
+    return bool(hashlib.sha256(head).hexdigest() == info["sha256"])
+
+
+def _path(root: Path, name: str) -> str:
+    """The path of the knowledge file `name` as its articles name it (Article.path)."""
+    return str(root if root.is_file() else root / name)
 
 
 def _new_articles(
     current: dict[str, Path], added: list[str], grown: list[str],
-    known: dict[str, dict[str, Any]], store: Store,
+    known: dict[str, dict[str, Any]], store: Store, dead_ids: set[str],
 ) -> tuple[list[Article], list[KnowledgeError]]:
-    """Articles of added files and of lines appended to JSON Lines files."""
+    """Articles of added (or rewritten) files and of lines appended to JSON Lines files;
+    an id of an article being removed (`dead_ids`) is free again."""
     seen: set[str] = set()
     articles: list[Article] = []
     errors: list[KnowledgeError] = []
@@ -313,7 +319,7 @@ def _new_articles(
         for item, line in items:
             if isinstance(item, KnowledgeError):
                 errors.append(item)
-            elif item.id in seen or item.id in store.ids:
+            elif item.id in seen or (item.id in store.ids and item.id not in dead_ids):
                 errors.append(KnowledgeError(
                     str(path), f"duplicate article id {shown(item.id)}",
                     "give each article its own id", line))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,15 @@ class Segment:
     sent_off: list[int] = field(default_factory=lambda: [0])
     sents: list[int] = field(default_factory=list)  # start, end, start, end ...
     postings: dict[str, Postings] = field(default_factory=dict)
+    # the articles' files, in runs: [file, articles one after another from it]
+    files: list[list[Any]] = field(default_factory=list)
+
+    def note_file(self, path: str, count: int = 1) -> None:
+        """`count` more articles, the next ones, come from the file `path`."""
+        if self.files and self.files[-1][0] == path:
+            self.files[-1][1] += count
+        else:
+            self.files.append([path, count])
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes one a call
@@ -161,6 +171,8 @@ def extend(out: Segment, b: Segment) -> None:
     out.pass_art.extend([x + n_art for x in b.pass_art])
     out.sent_off.extend([x + n_sent for x in b.sent_off[1:]])
     out.sents.extend(b.sents)
+    for path, count in b.files:
+        out.note_file(path, count)
 
 
 def empty_postings() -> Postings:

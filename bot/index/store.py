@@ -1,8 +1,13 @@
 """Read access to an index: articles, passages and one BM25 index per language, over the
-arrays of its folders (a saved index and its segments, or one built in memory).
+arrays of its folders (a saved index and its segments, or one built in memory), less
+its tombstones (index.deletions).
 
 Opening one reads no array whole: per-passage numbers, postings and string tables stay
-memory-mapped, and Passage and Article objects are made only when asked for.
+memory-mapped, and Passage and Article objects are made only when asked for. With
+deletions, the article numbers it gives and takes are those of the live articles
+(index.numbering): a dead article is never listed, looked up or found, and its
+passages are in no search (BM25Index.delete); passage and document numbers stay the
+stored ones.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ import numpy.typing as npt
 
 from bot.index.blobs import Chained
 from bot.index.bm25 import BM25Index
-from bot.index.folder import Folder
+from bot.index.deletions import Deletions
+from bot.index.folder import Folder, file_ranges
 from bot.index.joining import join_core
-from bot.index.layout import ARTICLE_IDS, TOKENS, VOCAB, language_table
+from bot.index.layout import ARTICLE_FILES, ARTICLE_IDS, TOKENS, VOCAB, language_table
+from bot.index.numbering import LiveIds, LiveNumbers
 from bot.index.strings import Analyses, Chain, StringTable
 from bot.index.vocabulary import Vocabulary
 from bot.index.warming import warm
@@ -32,7 +39,8 @@ I32 = npt.NDArray[np.int32]
 class Store:
     """Articles, passages and one BM25 index per language, over flat arrays."""
 
-    def __init__(self, folders: Sequence[Folder], manifest: dict[str, Any]) -> None:
+    def __init__(self, folders: Sequence[Folder], manifest: dict[str, Any],
+                 deletions: Deletions | None = None) -> None:
         self.folders = list(folders)
         self.manifest = manifest
         self.core, self.sections, self.languages = join_core(self.folders)
@@ -40,12 +48,32 @@ class Store:
         self.texts = folders[0].texts if one else Chained([f.texts for f in folders])
         self.metadata = folders[0].metadata if one else Chained([f.metadata for f in folders])
         tables = [StringTable.of(f.tables[ARTICLE_IDS]) for f in folders]
-        self.ids: StringTable | Chain = tables[0] if one else Chain(tables)
+        self.deletions = deletions or Deletions()
+        self._live: LiveNumbers | None = None
+        self.ids: StringTable | Chain | LiveIds = tables[0] if one else Chain(tables)
+        self._stored_ids: StringTable | Chain | LiveIds = self.ids
+        if self.deletions:
+            self._live = LiveNumbers(self.deletions.articles, self.stored_articles)
+            self.ids = self._stored_ids = LiveIds(tables, self._live)
         self.indexes: dict[str, BM25Index] = {}
         self.doc_passages: dict[str, I32] = {}
         self.analyses: dict[str, Analyses] = {}
         self._counts: dict[str, int] = {}
         self._add_postings()
+        if self.deletions:
+            self._delete()
+
+    def _delete(self) -> None:
+        """Leave the dead articles' documents out of each language's index; ValueError
+        when the tombstones do not fit these folders."""
+        dead = self.deletions
+        if int(dead.articles[-1]) >= self.stored_articles or int(dead.articles[0]) < 0:
+            raise ValueError("a dead article outside the index")
+        passages = self.core.art_pass[dead.articles + 1] - self.core.art_pass[dead.articles]
+        if int(passages.sum()) != dead.passages:
+            raise ValueError("tombstones whose documents are not their articles'")
+        for language, gone in dead.languages.items():
+            self.indexes[language].delete(gone.docs, gone.terms, gone.counts, gone.order)
 
     def _add_postings(self) -> None:
         """Each language's index over the folders' postings, in folder order (the later
@@ -82,23 +110,53 @@ class Store:
 
     @property
     def n_articles(self) -> int:
-        return len(self.core.art_lang)
+        """Live articles (numbered 0..n_articles-1)."""
+        return self.stored_articles - len(self.deletions.articles)
 
     @property
     def n_passages(self) -> int:
+        """Live passages."""
+        return self.stored_passages - self.deletions.passages
+
+    @property
+    def stored_articles(self) -> int:
+        """Articles in the folders, the dead ones too (stored numbers)."""
+        return len(self.core.art_lang)
+
+    @property
+    def stored_passages(self) -> int:
+        """Passages in the folders, the dead ones too (passage numbers)."""
         return len(self.core.pass_para)
 
+    def stored(self, number: int) -> int:
+        """The stored number of live article `number`."""
+        return number if self._live is None else self._live.stored_number(number)
+
+    def live(self, stored: int) -> int | None:
+        """The live number of the stored article `stored`, None if it is dead."""
+        return stored if self._live is None else self._live.live_number(stored)
+
     def article_meta(self, number: int) -> dict[str, Any]:
+        return self._meta(self.stored(number))
+
+    def _meta(self, stored: int) -> dict[str, Any]:
         offsets = self.core.articles
         meta: dict[str, Any] = json.loads(
-            self.metadata[int(offsets[number]):int(offsets[number + 1])])
+            self.metadata[int(offsets[stored]):int(offsets[stored + 1])])
         return meta
 
     def article_id(self, number: int) -> str:
-        return self.ids.key(number)
+        return self.stored_id(self.stored(number))
+
+    def stored_id(self, stored: int) -> str:
+        ids = self._stored_ids
+        return ids.stored_key(stored) if isinstance(ids, LiveIds) else ids.key(stored)
 
     def article_language(self, number: int) -> str:
-        return self.languages[int(self.core.art_lang[number])]
+        return self._language(self.stored(number))
+
+    def _language(self, stored: int) -> str:
+        return self.languages[int(self.core.art_lang[stored])]
 
     def paragraph_text(self, number: int) -> str:
         off = self.core.paragraphs
@@ -110,8 +168,12 @@ class Store:
 
     def article(self, number: int, text: bool = True) -> Article:
         """Article `number`; without its paragraphs when `text` is False (for a source line)."""
-        meta = self.article_meta(number)
-        lo, hi = int(self.core.art_para[number]), int(self.core.art_para[number + 1])
+        return self.stored_article(self.stored(number), text)
+
+    def stored_article(self, stored: int, text: bool = True) -> Article:
+        """The article of stored number `stored` (live or dead)."""
+        meta = self._meta(stored)
+        lo, hi = int(self.core.art_para[stored]), int(self.core.art_para[stored + 1])
         paragraphs = tuple(
             Paragraph(self.paragraph_text(i), self.paragraph_section(i))
             for i in range(lo, hi)) if text else ()
@@ -132,7 +194,7 @@ class Store:
         art = int(c.pass_art[number])
         text = self.paragraph_text(para)[int(c.pass_start[number]):int(c.pass_end[number])]
         lo, hi = int(c.sent_off[number]), int(c.sent_off[number + 1])
-        meta_id, language = self.article_id(art), self.article_language(art)
+        meta_id, language = self.stored_id(art), self._language(art)
         # a passage that is a whole paragraph has its sentences split now (passages.pieces)
         sentences = (tuple(Span(s, e) for s, e in c.sents[lo:hi].tolist()) if hi > lo
                      else tuple(split_sentences(text, language)))
@@ -147,9 +209,10 @@ class Store:
 
     def passage_number(self, passage_id: str) -> int | None:
         article_id, _, rest = passage_id.partition("#")
-        art = self.ids.get(article_id)
-        if art is None:
+        number = self.ids.get(article_id)
+        if number is None:
             return None
+        art = self.stored(number)
         number, _, part = rest.partition(".")
         try:
             paragraph, piece = int(number), int(part) if part else 0
@@ -164,7 +227,8 @@ class Store:
         return None
 
     def passage_count(self, number: int) -> int:
-        return int(self.core.art_pass[number + 1] - self.core.art_pass[number])
+        stored = self.stored(number)
+        return int(self.core.art_pass[stored + 1] - self.core.art_pass[stored])
 
     def article_docs(self, language: str, doc: int) -> tuple[int, int]:
         """The documents [lo, hi) of the `language` index that hold the passages of the
@@ -177,7 +241,7 @@ class Store:
     def first_doc(self, language: str, number: int) -> int | None:
         """The first document of article `number` in the `language` index, if any."""
         numbers = self.doc_passages[language]
-        lo = self.core.art_pass[number]
+        lo = self.core.art_pass[self.stored(number)]
         doc = _first_at_least(numbers, lo)
         return doc if doc < len(numbers) and int(numbers[doc]) == lo else None
 
@@ -185,8 +249,24 @@ class Store:
         """How many articles are in `language` (counted once)."""
         if language not in self._counts:
             code = self.languages.index(language) if language in self.languages else -1
-            self._counts[language] = int(np.count_nonzero(self.core.art_lang == code))
+            dead = self.deletions.articles
+            self._counts[language] = int(np.count_nonzero(self.core.art_lang == code)) - int(
+                np.count_nonzero(self.core.art_lang[dead] == code) if len(dead) else 0)
         return self._counts[language]
+
+    def file_articles(self, name: str) -> list[int]:
+        """The stored numbers of the live articles that came from the knowledge file
+        `name` (relative to the knowledge: the manifest's name of it)."""
+        out: list[int] = []
+        first = 0
+        for folder in self.folders:
+            table = folder.tables.get(ARTICLE_FILES)
+            if table is not None:
+                for lo, hi in file_ranges(StringTable.of(table, keyed=True), name):
+                    out.extend(n for n in range(first + lo, first + hi)
+                               if self.live(n) is not None)
+            first += folder.n_articles
+        return out
 
 
 def _first_at_least(numbers: I32, value: Any) -> int:

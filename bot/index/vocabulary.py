@@ -1,12 +1,13 @@
 """A collection's vocabulary: term -> term number, read from the saved string table
 (strings.py), with the terms of later segments after it; and the vocabulary grouped by
 first letter and length, for the speller (bot/spelling.py), saved in that order so that
-one group is one slice of a file.
+one group is one slice of a file. `LiveTerms` is the view of an index with deletions:
+only the terms some live document holds, in the order they first appear.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,3 +112,63 @@ class Vocabulary(MutableMapping[str, int]):
                             term)
             out += self._added_groups.get(key, [])
         return out
+
+
+class LiveTerms(Mapping[str, int]):
+    """The terms of an index with deletions that some live document holds (df > 0), by
+    their numbers; iterated, and grouped for the speller, in the order they first appear
+    in the live documents (`order`): what a fresh build of those documents would know,
+    in its order."""
+
+    def __init__(self, terms: Mapping[str, int], df: npt.NDArray[np.float64],
+                 order: npt.NDArray[Any]) -> None:
+        self._terms = terms
+        self._df = df
+        self._order = order
+        self._rank: npt.NDArray[np.int64] | None = None
+        self._groups: dict[int, list[str]] | None = None
+
+    def get(self, term: str, default: Any = None) -> Any:
+        number = self._terms.get(term)
+        if number is None or number >= len(self._df) or self._df[number] <= 0:
+            return default
+        return number
+
+    def __getitem__(self, term: str) -> int:
+        number = self.get(term)
+        if number is None:
+            raise KeyError(term)
+        return int(number)
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[str]:
+        every = list(self._terms)  # by number
+        for number in self._order.tolist():
+            yield every[number]
+
+    def rank(self, number: int) -> int:
+        """Where the live term `number` first appears among the live terms."""
+        if self._rank is None:
+            rank = np.full(len(self._df), len(self._order), dtype=np.int64)
+            rank[self._order] = np.arange(len(self._order))
+            self._rank = rank
+        return int(self._rank[number])
+
+    def spelled_like(self, first: str, length: int) -> list[str]:
+        """The live terms of one speller group (first letter, length), in their order."""
+        grouped = getattr(self._terms, "spelled_like", None)
+        if grouped is None:
+            if self._groups is None:
+                self._groups = {}
+                for term in self:
+                    if term:
+                        self._groups.setdefault(_group(term[0], len(term)), []).append(term)
+            return list(self._groups.get(_group(first, length), []))
+        live = [(self.rank(n), t) for t in grouped(first, length)
+                if (n := self.get(t)) is not None]
+        return [t for _, t in sorted(live)]
