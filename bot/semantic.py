@@ -142,12 +142,20 @@ class Vectors:
 
     matrix: F32
     keys: npt.NDArray[np.uint64]
+    # the documents of articles replaced or removed (the index's tombstones), never found
+    dead: npt.NDArray[np.bool_] | None = None
 
     def top(self, query: F32, k: int) -> list[int]:
-        """Document numbers of the k passages nearest to `query` by cosine, nearest first."""
-        if not len(self.matrix) or k <= 0:
+        """Document numbers of the k live passages nearest to `query` by cosine, nearest
+        first."""
+        dead = self.dead
+        live = len(self.matrix) - (int(np.count_nonzero(dead)) if dead is not None else 0)
+        k = min(k, live)
+        if k <= 0:
             return []
         scores = self.matrix @ query
+        if dead is not None:
+            scores[dead] = -np.inf
         best = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
         order = np.lexsort((best, -scores[best]))
         return [int(best[i]) for i in order]
@@ -266,7 +274,8 @@ def refresh(
     reuse: dict[int, int] = {}
     if old is not None:
         reuse = {int(k): row for row, k in enumerate(old.keys.tolist())}
-    missing = [i for i, k in enumerate(keys.tolist()) if k not in reuse]
+    # an empty text is a dead document's (collection_texts): its row stays zero
+    missing = [i for i, k in enumerate(keys.tolist()) if k not in reuse and texts[i]]
     if limit is not None and len(missing) > limit:
         log.warning("semantic: %d passage(s) have no embeddings; answering with BM25 alone "
                     "until `newsbot index --semantic` embeds them", len(missing))
@@ -296,10 +305,15 @@ def passage_text(passage: Passage, title: str) -> str:
 
 
 def collection_texts(store: Store, language: str) -> list[str]:
-    """The embedded text of every document of one collection, by document number."""
+    """The embedded text of every document of one collection, by document number ("" for
+    a dead one: of an article replaced or removed, never embedded)."""
     titles: dict[str, str] = {}
     out = []
-    for number in store.doc_passages[language].tolist():
+    dead = store.indexes[language].dead
+    for doc, number in enumerate(store.doc_passages[language].tolist()):
+        if dead is not None and dead[doc]:
+            out.append("")
+            continue
         passage = store.passage(int(number))
         title = titles.get(passage.article_id)
         if title is None:
@@ -310,11 +324,14 @@ def collection_texts(store: Store, language: str) -> list[str]:
 
 
 def store_source(store: Store) -> str:
-    """A cheap fingerprint of a saved index: the checksums its manifest holds."""
+    """A cheap fingerprint of a saved index: the checksums its manifest holds (of its
+    folder, its segments and its tombstones)."""
     arrays = store.manifest.get("arrays")
     if not isinstance(arrays, dict):
         return ""
-    return hashlib.sha256(json.dumps(arrays, sort_keys=True).encode()).hexdigest()[:16]
+    more = [store.manifest.get("segments", []), store.manifest.get("deleted")]
+    held = [arrays, *more] if any(more) else arrays  # (a folder alone: as it always was)
+    return hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def semantic_dir(index_dir: Path) -> Path:
@@ -411,6 +428,8 @@ def attach(
         except OSError as err:
             log.warning("semantic: cannot save embeddings in %s (%s)", cache.directory, err)
         vectors[language] = current
+    for language, got in vectors.items():
+        got.dead = store.indexes[language].dead
     return Semantic(embedder, vectors) if vectors else None
 
 

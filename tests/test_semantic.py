@@ -19,6 +19,7 @@ from bot import semantic
 from bot.cli import main
 from bot.engine import Engine
 from bot.fusion import fuse
+from bot.index import updating
 from bot.knowledge import bundled_knowledge, load
 from bot.semantic import Vectors
 
@@ -157,11 +158,33 @@ def test_changed_texts_are_embedded_again(knowledge: Path, fake: FakeEmbedder) -
     (knowledge / "news.jsonl").write_text(
         "".join(_article(i, t) for i, t in enumerate(changed)), encoding="utf-8")
     engine = Engine.load(knowledge)
-    assert engine.index_state == "built"
+    assert engine.index_state == "updated"  # the file's articles replaced, not rebuilt
     assert len(fake.embedded) == len(TEXTS) + 1 and "winter" in fake.embedded[-1]
     assert engine.semantic is not None
     row = engine.semantic.vectors["en"].matrix[3]
     assert np.allclose(row, fake._vector(fake.embedded[-1]))
+
+
+def test_a_replaced_article_is_never_found_in_its_old_vectors(
+    knowledge: Path, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(updating, "SEGMENT_SHARE", 1000.0)  # tombstones, not a merge
+    monkeypatch.setattr(updating, "DEAD_SHARE", 1000.0)
+    (knowledge / "museum.jsonl").write_text(_article(7, "The museum sold its medieval maps."),
+                                            encoding="utf-8")
+    Engine.load(knowledge)
+    (knowledge / "museum.jsonl").write_text(_article(7, "The museum closed for the winter."),
+                                            encoding="utf-8")
+    engine = Engine.load(knowledge)
+    assert engine.index_state == "updated" and engine.store.deletions
+    assert "winter" in fake.embedded[-1] and not any(t == "" for t in fake.embedded)
+    assert engine.semantic is not None
+    index = engine.store.indexes["en"]
+    nearest = engine.semantic.nearest("medieval maps museum sold", "en", k=10)
+    assert nearest is not None and len(nearest) == index.n_docs  # every live one, no more
+    assert not any(index.is_dead(hit.doc) for hit in nearest)
+    answer = engine.answer("What did the museum sell?")
+    assert all("sold" not in s.quote for s in answer.snippets)
 
 
 def test_another_model_embeds_everything_again(knowledge: Path, fake: FakeEmbedder) -> None:
