@@ -465,3 +465,48 @@ def measure_round(items: int = 20, feeds: int = 5) -> dict[str, float]:
 
 if __name__ == "__main__":
     print(measure_round())
+
+
+def test_a_replaced_and_an_expired_item_reach_the_running_engine_without_a_rebuild(
+    server: FeedServer, state: State, kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the saved index: a replaced item is a tombstone and a segment, an expired one
+    a tombstone; the engine's reload answers from them and nothing is built again."""
+    from bot.engine import Engine
+    from bot.index import opening
+
+    (kb / "archive.jsonl").write_text("".join(  # an archive the feed's articles join
+        f'{{"id": "archiv-{n}", "title": "Ratssitzung {n}", "language": "de", '
+        f'"text": "Der Stadtrat tagte am Montag zum Tagesordnungspunkt {n}."}}\n'
+        for n in range(60)), "utf-8")
+    server.stories = [story(1), story(3)]
+    state.feeds.add(server.publish("/feed.xml", "atom"), 900, now=T0)
+    poller(state, kb).poll(T0)
+    engine = Engine.load(kb)
+    assert engine.index_state == "built" and engine.article_count() == 62
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole index was built again")
+
+    monkeypatch.setattr(opening, "load_and_build", no_build)
+    newer = story(1, updated=T0 + dt.timedelta(days=1))
+    newer.paragraphs[0] = newer.paragraphs[0].replace("11,5 Millionen", "13 Millionen")
+    server.stories = [newer, story(3)]
+    server.publish("/feed.xml", "atom")
+    report = poller(state, kb).poll(T0 + dt.timedelta(days=1))
+    assert len(report.replaced) == 1 and report.changed
+    assert engine.reload() == []
+    assert engine.index_state == "updated" and engine.article_count() == 62
+    assert engine.index_dir is not None and list(engine.index_dir.glob("deleted-*"))
+    answer = engine.answer("Wie viel kostet die Sanierung der Altstadt?")
+    assert answer.found and "13 Millionen" in answer.snippets[0].quote
+    assert answer.snippets[0].source.updated == dt.date(2025, 3, 15)
+    assert not any("11,5 Millionen" in s.quote for s in answer.snippets)
+
+    expired = poller(state, kb, rules=Rules(max_articles=1)).poll(T0 + dt.timedelta(days=2))
+    assert len(expired.removed) == 1 and expired.changed
+    engine.reload()
+    assert engine.index_state == "updated" and engine.article_count() == 61
+    assert engine.article(expired.removed[0]) is None
+    left = engine.answer("Wie lange bleibt der Elbtunnel gesperrt?")
+    assert not any("Elbtunnel" in s.quote for s in left.snippets)
