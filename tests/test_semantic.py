@@ -158,7 +158,7 @@ def test_changed_texts_are_embedded_again(knowledge: Path, fake: FakeEmbedder) -
     (knowledge / "news.jsonl").write_text(
         "".join(_article(i, t) for i, t in enumerate(changed)), encoding="utf-8")
     engine = Engine.load(knowledge)
-    assert engine.index_state == "updated"  # the file's articles replaced, not rebuilt
+    assert engine.index_state == "built"  # every article died: rebuilt (REBUILD_SHARE)
     assert len(fake.embedded) == len(TEXTS) + 1 and "winter" in fake.embedded[-1]
     assert engine.semantic is not None
     row = engine.semantic.vectors["en"].matrix[3]

@@ -73,7 +73,14 @@ def test_index_changes_when_analysis_changes(knowledge: Path) -> None:
     assert got.how == "built"
 
 
-def test_edited_article_is_replaced_without_rebuild(knowledge: Path) -> None:
+@pytest.fixture
+def updating_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Update in place however much of the (one-article) knowledge changes."""
+    monkeypatch.setattr(updating, "REBUILD_SHARE", 1.0)
+
+
+def test_edited_article_is_replaced_without_rebuild(knowledge: Path, updating_always: None,
+                                                    ) -> None:
     before = Engine.load(knowledge)
     file = next(knowledge.glob("*.yaml"))
     file.write_text(file.read_text(encoding="utf-8").replace("Soldaten", "Truppen"), "utf-8")
@@ -84,7 +91,8 @@ def test_edited_article_is_replaced_without_rebuild(knowledge: Path) -> None:
     assert all("Soldaten" not in p.text for a in engine.articles() for p in a.paragraphs)
 
 
-def test_removed_article_is_gone_without_rebuild(knowledge: Path) -> None:
+def test_removed_article_is_gone_without_rebuild(knowledge: Path, updating_always: None,
+                                                 ) -> None:
     before = Engine.load(knowledge)
     file = next(knowledge.glob("*.yaml"))
     gone = load(file).articles[0]
@@ -94,6 +102,15 @@ def test_removed_article_is_gone_without_rebuild(knowledge: Path) -> None:
     assert engine.article_count() == before.article_count() - 1
     assert engine.article(gone.id) is None and engine.passage(f"{gone.id}#1") is None
     assert Engine.load(knowledge).index_state == "loaded"
+
+
+def test_a_change_that_kills_most_passages_rebuilds(knowledge: Path) -> None:
+    Engine.load(knowledge)
+    file = next(knowledge.glob("*.yaml"))
+    file.write_text(file.read_text(encoding="utf-8").replace("Soldaten", "Truppen"), "utf-8")
+    engine = Engine.load(knowledge)  # its one article is all the passages: cheaper built
+    assert engine.index_state == "built"
+    assert "Truppen" in engine.answer("Wie viele Truppen?").snippets[0].quote
 
 
 def test_touched_file_is_still_current(knowledge: Path) -> None:

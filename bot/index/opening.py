@@ -217,6 +217,8 @@ def _reuse(
         return Loaded(store, errors_from_json(manifest["errors"]), "loaded", directory)
     gone = {_path(root, n) for n in (*rewritten, *removed)}
     dead = sorted({n for p in gone for n in store.file_articles(p)})
+    if updating.worth_a_rebuild(store, dead):
+        return None
     dead_ids = {store.stored_id(n) for n in dead}
     articles, errors = _new_articles(current, [*added, *rewritten], grown, known, store,
                                      dead_ids)

@@ -254,19 +254,27 @@ class Store:
                 np.count_nonzero(self.core.art_lang[dead] == code) if len(dead) else 0)
         return self._counts[language]
 
-    def file_articles(self, name: str) -> list[int]:
+    def file_articles(self, path: str) -> list[int]:
         """The stored numbers of the live articles that came from the knowledge file
-        `name` (relative to the knowledge: the manifest's name of it)."""
-        out: list[int] = []
+        `path` (as the articles name it: Article.path)."""
+        runs: list[npt.NDArray[np.int64]] = []
         first = 0
         for folder in self.folders:
             table = folder.tables.get(ARTICLE_FILES)
             if table is not None:
-                for lo, hi in file_ranges(StringTable.of(table, keyed=True), name):
-                    out.extend(n for n in range(first + lo, first + hi)
-                               if self.live(n) is not None)
+                for lo, hi in file_ranges(StringTable.of(table, keyed=True), path):
+                    runs.append(np.arange(first + lo, first + hi, dtype=np.int64))
             first += folder.n_articles
-        return out
+        numbers = np.concatenate(runs) if runs else np.zeros(0, dtype=np.int64)
+        if self.deletions:
+            numbers = numbers[~np.isin(numbers, self.deletions.articles)]
+        return [int(n) for n in numbers.tolist()]
+
+    def passages_of(self, stored: Sequence[int]) -> int:
+        """How many passages the stored articles `stored` hold."""
+        numbers = np.asarray(stored, dtype=np.int64)
+        pass_of = self.core.art_pass
+        return int((pass_of[numbers + 1] - pass_of[numbers]).sum()) if len(numbers) else 0
 
 
 def _first_at_least(numbers: I32, value: Any) -> int:

@@ -34,6 +34,15 @@ from bot.index.tombstones import tombstoned
 SEGMENT_SHARE = 0.1
 MAX_SEGMENTS = 16
 DEAD_SHARE = 0.1
+# Tombstones are worked out from the dead articles' texts (index.tombstones): when more
+# than this share of all passages dies at once (a large JSON Lines file rewritten),
+# building the live articles anew costs no more, and the index is rebuilt.
+REBUILD_SHARE = 0.5
+
+
+def worth_a_rebuild(store: Store, dead: Sequence[int]) -> bool:
+    """Whether so many passages die that a rebuild is the cheaper update."""
+    return store.passages_of(dead) > REBUILD_SHARE * store.stored_passages
 
 
 def deletions_for(store: Store, dead: Sequence[int], seg: Segment) -> Deletions:
