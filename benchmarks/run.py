@@ -26,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 # passages, and paragraphs per article (1: a JSON Lines file of one-paragraph records)
 SIZES = {"10k": (10_000, 10), "100k": (100_000, 10), "1m": (1_000_000, 10),
          "100k-records": (100_000, 1), "1m-records": (1_000_000, 1)}
-NEWSBOT = ("newsbot-build", "newsbot", "newsbot-cold", "newsbot-cli", "newsbot-add")
+NEWSBOT = ("newsbot-build", "newsbot", "newsbot-cold", "newsbot-cli", "newsbot-add",
+           "newsbot-replace")
 OTHERS = ("rank-bm25", "bm25s", "tantivy")
 
 
@@ -93,8 +94,8 @@ def tables(results: dict[str, dict[str, dict[str, Any]]]) -> str:
         "| passages | build s | build peak MB | on disk MB | one `newsbot ask`, new process s "
         "| 200 answers (`ask --json -`): peak RSS MB | p50 ms | p95 ms "
         "| 1,000 answers in process: p50 ms | p95 ms | peak RSS MB | search p50 ms "
-        "| search p95 ms | add an article s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| search p95 ms | add an article s | replace it s | remove it s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, got in results.items():
         b, n = got.get("newsbot-build", {}), got.get("newsbot", {})
@@ -102,13 +103,16 @@ def tables(results: dict[str, dict[str, dict[str, Any]]]) -> str:
         a, s = n.get("answer", {}), n.get("search", {})
         add = got.get("newsbot-add", {})
         added = _f(add.get("add_s"), 2) if add.get("answered") else "–"
+        rep = got.get("newsbot-replace", {})
+        replaced = _f(rep.get("replace_s"), 2) if rep.get("replaced") else "–"
+        removed = _f(rep.get("remove_s"), 2) if rep.get("removed") else "–"
         lines.append(
             f"| {size} | {_f(b.get('build_s'))} | {_f(b.get('build_peak_mb'), 0)} "
             f"| {_f(b.get('disk_mb'))} | {_f(cold.get('ask_s'), 2)} "
             f"| {_f(cli.get('peak_mb'), 0)} | {_f(cli.get('p50_ms'), 2)} "
             f"| {_f(cli.get('p95_ms'), 2)} | {_f(a.get('p50_ms'), 2)} | {_f(a.get('p95_ms'), 2)} "
             f"| {_f(n.get('peak_mb'), 0)} | {_f(s.get('p50_ms'), 2)} | {_f(s.get('p95_ms'), 2)} "
-            f"| {added} |")
+            f"| {added} | {replaced} | {removed} |")
     lines += [
         "",
         "| passages | system | build s | peak RSS MB | top-10 p50 ms | top-10 p95 ms "

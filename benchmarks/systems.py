@@ -3,6 +3,7 @@
     python -m benchmarks.systems newsbot-build DATA   # build the saved index
     python -m benchmarks.systems newsbot DATA         # load it, answer every question
     python -m benchmarks.systems newsbot-add DATA     # add one article to (a copy of) it
+    python -m benchmarks.systems newsbot-replace DATA # replace one, then remove it (a copy)
     python -m benchmarks.systems newsbot-cold DATA    # one `newsbot ask`, a new process
     python -m benchmarks.systems newsbot-cli DATA     # `newsbot ask --json -`, 200 questions
     python -m benchmarks.systems rank-bm25 DATA       # BM25Okapi.get_scores, top 10
@@ -23,6 +24,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,17 +136,13 @@ def newsbot(data: Path) -> dict[str, Any]:
     return out
 
 
-def newsbot_add(data: Path) -> dict[str, Any]:
-    """Add one article to the saved index (Engine.reload) and answer from it.
-
-    Works on a copy of the index beside a folder that links to the corpus, so the
-    benchmark's own knowledge and index stay as they are.
-    """
+@contextmanager
+def _copied(data: Path) -> Iterator[tuple[Path, Path]]:
+    """A knowledge folder that links to the corpus and a copy of its saved index, so
+    that the benchmark's own knowledge and index stay as they are."""
     import shutil
     import tempfile
 
-    os.environ.setdefault("NEWSBOT_SEMANTIC", "off")
-    from bot.engine import Engine
     from bot.index import default_index_dir
 
     work = Path(tempfile.mkdtemp(prefix="newsbot-add-"))
@@ -156,20 +154,60 @@ def newsbot_add(data: Path) -> dict[str, Any]:
                 (root / file.name).symlink_to(file)
         index_dir = work / "index"
         shutil.copytree(default_index_dir(data / "knowledge"), index_dir)
+        yield root, index_dir
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+QUOKKAS = ("id: added-article\ntitle: Quokkas auf Rottnest\nlanguage: de\nbody:\n"
+           "  - Auf der Insel Rottnest leben rund {} Quokkas, sagte die Biologin.\n")
+QUESTION = "Wie viele Quokkas leben auf Rottnest?"
+
+
+def newsbot_add(data: Path) -> dict[str, Any]:
+    """Add one article to the saved index (Engine.reload) and answer from it."""
+    os.environ.setdefault("NEWSBOT_SEMANTIC", "off")
+    from bot.engine import Engine
+
+    with _copied(data) as (root, index_dir):
         engine = Engine.load(root, index_dir)
         engine.answer("Wie viele Quokkas?")  # warm: the question's words analysed once
-        (root / "added.yaml").write_text(
-            "id: added-article\ntitle: Quokkas auf Rottnest\nlanguage: de\nbody:\n"
-            "  - Auf der Insel Rottnest leben rund 12.000 Quokkas, sagte die Biologin.\n",
-            encoding="utf-8")
+        (root / "added.yaml").write_text(QUOKKAS.format("12.000"), encoding="utf-8")
         started = time.perf_counter()
         engine.reload()
         reloaded = time.perf_counter() - started
-        answer = engine.answer("Wie viele Quokkas leben auf Rottnest?")
+        answer = engine.answer(QUESTION)
         return {"add_s": reloaded, "state": engine.index_state,
                 "answered": answer.found and "12.000" in answer.snippets[0].quote}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+
+def newsbot_replace(data: Path) -> dict[str, Any]:
+    """Replace one article of the saved index (its file rewritten, as a feed replaces
+    an item), then remove it (as retention does), each followed by Engine.reload."""
+    os.environ.setdefault("NEWSBOT_SEMANTIC", "off")
+    from bot.engine import Engine
+
+    with _copied(data) as (root, index_dir):
+        engine = Engine.load(root, index_dir)
+        file = root / "added.yaml"
+        file.write_text(QUOKKAS.format("12.000"), encoding="utf-8")
+        engine.reload()
+        engine.answer(QUESTION)  # warm
+        file.write_text(QUOKKAS.format("14.500"), encoding="utf-8")
+        started = time.perf_counter()
+        engine.reload()
+        replaced = time.perf_counter() - started
+        answer = engine.answer(QUESTION)
+        quotes = " ".join(s.quote for s in answer.snippets)
+        got: dict[str, Any] = {
+            "replace_s": replaced, "replace_state": engine.index_state,
+            "replaced": answer.found and "14.500" in quotes and "12.000" not in quotes}
+        file.unlink()
+        started = time.perf_counter()
+        engine.reload()
+        got.update(remove_s=time.perf_counter() - started, remove_state=engine.index_state,
+                   removed=engine.article("added-article") is None)
+        return got
 
 
 def _newsbot_cli(data: Path, *args: str, stdin: str | None = None) -> tuple[float, str]:
@@ -292,6 +330,7 @@ def tantivy_run(data: Path) -> dict[str, Any]:
 
 SYSTEMS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "newsbot-build": newsbot_build, "newsbot": newsbot, "newsbot-add": newsbot_add,
+    "newsbot-replace": newsbot_replace,
     "newsbot-cold": newsbot_cold, "newsbot-cli": newsbot_cli,
     "rank-bm25": rank_bm25,
     "bm25s": bm25s_run, "tantivy": tantivy_run,
