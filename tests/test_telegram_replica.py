@@ -3,7 +3,8 @@ SQLite state database and the fake Bot API. An update delivered to the replica a
 while it is still answering it (a proxy's or Telegram's retry that reached the same
 replica) is acknowledged only once the answer is out, and answered once: were the
 retry marked answered at once, a replica killed before its answer went out would lose
-the question (its other deliveries would be told "answered")."""
+the question (its other deliveries would be told "answered"). Handled updates older
+than Telegram's retries are forgotten."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from bot.engine import Engine
 from bot.state import State
 from bot.telegram.app import build_application
 from bot.telegram.config import Config, RateLimitSettings
-from bot.telegram.replica import ReplicaServer
+from bot.telegram.replica import ReplicaServer, prune_handled
 
 SECRET = "replica-test-secret"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
@@ -74,3 +75,22 @@ async def test_a_retry_to_the_answering_replica_waits_for_the_answer(
     assert len(fake_api.delivered("sendMessage", chat_id=7001)) == 1
     now, lease = dt.datetime.now(dt.UTC), dt.timedelta(seconds=30)
     assert state.updates.take(5001, "another replica", now, lease) == "answered"
+
+
+async def test_a_replica_forgets_updates_telegram_no_longer_retries(tmp_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with State.open(f"sqlite:///{tmp_path / 'state.db'}") as state:
+        lease = dt.timedelta(seconds=30)
+        for update_id, taken in ((1, now - dt.timedelta(days=3)), (2, now)):
+            assert state.updates.take(update_id, "a replica", taken, lease) == "mine"
+            state.updates.answered(update_id, "a replica", taken)
+        pruning = asyncio.create_task(prune_handled(state.updates))
+        forgotten = False
+        for _ in range(500):  # it prunes at once, then hourly
+            forgotten = state.updates.take(1, "b", now, lease) == "mine"  # a new row
+            if forgotten:
+                break
+            await asyncio.sleep(0.02)
+        pruning.cancel()
+        assert forgotten, "the 3-day-old update was not pruned"
+        assert state.updates.take(2, "b", now, lease) == "answered"

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import tornado.web
+from sqlalchemy.exc import SQLAlchemyError
 from tornado.httpserver import HTTPServer
 
 from bot.state.updates import HandledUpdates, Taken
@@ -42,6 +43,8 @@ LEASE = dt.timedelta(seconds=30)  # after this an update taken by a silent repli
 LEASE_ENV = "NEWSBOT_REPLICA_LEASE"  # seconds, to shorten it (tests)
 RETRY_AFTER = 2  # seconds a retry of an update still being answered is asked to wait
 WAIT = 0.2  # seconds between looks at an update another replica is answering
+KEPT = dt.timedelta(days=2)  # Telegram gives up retrying an update after about a day
+PRUNE_SECONDS = 3600.0
 DRAIN_SECONDS = 20.0  # the longest a stopping replica waits for the answers it is giving
 ACTIVE = [0]  # updates this process is answering now
 # Each update this process is answering, done (True: answered) when it is. A second
@@ -200,7 +203,22 @@ async def serve_replica(application: Any, *, listen: str, port: int, path: str, 
     async with _running(application, stopped):
         server = ReplicaServer(application, path, secret, updates)
         server.listen(port, listen)
+        pruning = asyncio.create_task(prune_handled(updates))
         try:
             await stopped.wait()
         finally:
+            pruning.cancel()
             await server.stop()
+
+
+async def prune_handled(updates: HandledUpdates) -> None:
+    """Forget the handled updates older than KEPT, now and every PRUNE_SECONDS (every
+    replica does it; the DELETEs are idempotent)."""
+    while True:
+        try:
+            gone = await call(updates.prune, dt.datetime.now(dt.UTC) - KEPT)
+            if gone:
+                logger.info("forgot %d handled update(s) older than %s", gone, KEPT)
+        except SQLAlchemyError as error:
+            logger.warning("handled updates not pruned: %s", type(error).__name__)
+        await asyncio.sleep(PRUNE_SECONDS)
