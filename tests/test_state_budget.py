@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from test_state_postgres import pg_url  # noqa: F401  (the module's PostgreSQL server)
+from test_state_postgres import pytestmark as needs_postgresql
 
 from bot.state import State
 
@@ -36,6 +37,8 @@ def test_windows_that_are_over_are_pruned(tmp_path: Path) -> None:
         assert budget.windows() == {"all:200": 1}
 
 
+@needs_postgresql[0]
+@needs_postgresql[1]
 def test_concurrent_replicas_on_postgresql_share_one_limit(pg_url: str) -> None:  # noqa: F811
     with State.open(pg_url) as state, ThreadPoolExecutor(8) as pool:
         state.budget.prune(NOW + dt.timedelta(days=1))
