@@ -325,7 +325,7 @@ http {{
       proxy_pass http://replicas;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_next_upstream error timeout http_502 http_504 non_idempotent;
+      proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;
       proxy_next_upstream_tries 3;
       proxy_connect_timeout 1s;
       proxy_read_timeout 60s;

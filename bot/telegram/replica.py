@@ -46,7 +46,8 @@ WAIT = 0.2  # seconds between looks at an update another replica is answering
 KEPT = dt.timedelta(days=2)  # Telegram gives up retrying an update after about a day
 PRUNE_SECONDS = 3600.0
 DRAIN_SECONDS = 20.0  # the longest a stopping replica waits for the answers it is giving
-ACTIVE = [0]  # updates this process is answering now
+ACTIVE = [0]  # webhook requests this process is taking or answering now
+ACCEPTING = [True]  # False once the replica is stopping
 # Each update this process is answering, done (True: answered) when it is. A second
 # delivery to the same replica (the proxy's retry, Telegram's) waits for that answer:
 # were it marked answered at once, an answer cut short (the replica killed) would be lost.
@@ -101,6 +102,17 @@ class ReplicaUpdateHandler(UpdateHandler):
         if self.verdict is not None:
             self.set_status(self.verdict)
             return
+        if not ACCEPTING[0]:  # stopping: a kept-alive connection's request goes elsewhere
+            self.set_status(503)
+            self.set_header("Retry-After", str(RETRY_AFTER))
+            return
+        ACTIVE[0] += 1  # from here on the replica waits for it before it stops
+        try:
+            await self.take_and_answer()
+        finally:
+            ACTIVE[0] -= 1
+
+    async def take_and_answer(self) -> None:
         try:
             data = json.loads(self.body)
         except ValueError:
@@ -137,7 +149,6 @@ class ReplicaUpdateHandler(UpdateHandler):
         """Handle a taken update and mark it answered; False if it could not be."""
         assert self.updates is not None
         renewing = asyncio.create_task(self.renew(update.update_id))
-        ACTIVE[0] += 1
         try:
             await self.app.process_update(update)
         except Exception:
@@ -146,7 +157,6 @@ class ReplicaUpdateHandler(UpdateHandler):
             await call(self.updates.give_back, update.update_id, self.owner)
             return False
         finally:
-            ACTIVE[0] -= 1
             renewing.cancel()
         await call(self.updates.answered, update.update_id, self.owner,
                    dt.datetime.now(dt.UTC))
@@ -179,6 +189,7 @@ class ReplicaServer:
                                   body_timeout=BODY_SECONDS)
 
     def listen(self, port: int, address: str) -> None:
+        ACCEPTING[0] = True
         self._server.listen(port, address=address)
 
     async def stop(self) -> None:
@@ -186,6 +197,7 @@ class ReplicaServer:
         then close the connections: a replica stopped with SIGTERM (a restart, docker
         stop) leaves nothing half answered."""
         self._server.stop()
+        ACCEPTING[0] = False
         for _ in range(int(DRAIN_SECONDS / WAIT)):
             if not ACTIVE[0]:
                 break
