@@ -111,9 +111,11 @@ def build_application(
 
 
 def share_flood_budget(bot: Any, db: State) -> None:
-    """Make `bot`'s Bot API calls wait for the replicas' shared budget (bot.telegram.flood)."""
+    """Make `bot`'s Bot API calls wait for the replicas' shared budget (bot.telegram.flood)
+    and mark a replica's update answered once its answer went out (bot.telegram.replica)."""
     if isinstance(bot.rate_limiter, RetryingRateLimiter):
         bot.rate_limiter.before = SharedFlood(db.budget).acquire
+        bot.rate_limiter.after = replica.answer_delivered
 
 
 def make_poller(db: State, folder: Path | None, config: Config) -> Poller | None:

@@ -20,7 +20,9 @@ A delivery that finally fails is logged once, with the method, the chat and the 
 and the error is raised to the handler (whose error handler keeps the bot running).
 
 A bot replica also waits for its share of the flood budget before each attempt
-(`before`: bot.telegram.flood), since Telegram's limits are per token, not per process.
+(`before`: bot.telegram.flood), since Telegram's limits are per token, not per process,
+and marks the update it is handling answered once a message went out (`after`:
+bot.telegram.replica).
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ class RetryingRateLimiter(AIORateLimiter):
         self.policy = policy or DeliveryPolicy()
         # awaited before each attempt (a replica's shared flood budget: bot.telegram.flood)
         self.before: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
+        # awaited after a call succeeded (a replica marks its update answered: replica.py)
+        self.after: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         if self.policy.flood_control:
             super().__init__(max_retries=self.policy.flood_retries)
         else:
@@ -107,7 +111,7 @@ class RetryingRateLimiter(AIORateLimiter):
             if self.before is not None:
                 await self.before(endpoint, data)
             try:
-                return await super().process_request(
+                result = await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
             except TelegramError as error:
@@ -121,6 +125,10 @@ class RetryingRateLimiter(AIORateLimiter):
                     endpoint, data.get("chat_id"), reason(error), attempt, delay,
                 )  # fmt: skip
                 await asyncio.sleep(delay)
+                continue
+            if self.after is not None:
+                await self.after(endpoint, data)
+            return result
 
 
 def _log_failure(endpoint: str, data: dict[str, Any], error: TelegramError, attempts: int) -> None:

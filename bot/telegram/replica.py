@@ -24,8 +24,9 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import tornado.web
@@ -33,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tornado.httpserver import HTTPServer
 
 from bot.state.updates import HandledUpdates, Taken
+from bot.telegram.delivery import is_sending
 from bot.telegram.incoming import read_update
 from bot.telegram.webhook import BODY_SECONDS, IDLE_SECONDS, MAX_BODY, UpdateHandler, _NotFound
 
@@ -52,6 +54,9 @@ ACCEPTING = [True]  # False once the replica is stopping
 # delivery to the same replica (the proxy's retry, Telegram's) waits for that answer:
 # were it marked answered at once, an answer cut short (the replica killed) would be lost.
 ANSWERING: dict[int, asyncio.Future[bool]] = {}
+# While an update is handled: marks it answered (once), for `answer_delivered`.
+ANSWERING_NOW: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
+    "answering_now", default=None)
 
 
 # The replica's own threads for the state database: the default executor also runs the
@@ -72,6 +77,21 @@ def replica_name() -> str:
 def lease() -> dt.timedelta:
     value = os.environ.get(LEASE_ENV, "")
     return dt.timedelta(seconds=float(value)) if value else LEASE
+
+
+async def answer_delivered(endpoint: str, data: dict[str, Any]) -> None:
+    """After a Bot API call went out (bot.telegram.delivery's `after`): when it put a
+    message into a chat while an update is handled, mark that update answered now. What
+    the handler does after its answer (the follow-up context, on threads the answers
+    share) then no longer lies between the answer and the mark, where a replica killed
+    would have its update answered a second time by another."""
+    mark = ANSWERING_NOW.get()
+    if mark is None or not is_sending(endpoint):
+        return
+    try:
+        await mark()
+    except SQLAlchemyError as error:  # marked when the handling ends, or left to the lease
+        logger.warning("an answered update not marked yet: %s", type(error).__name__)
 
 
 class ReplicaUpdateHandler(UpdateHandler):
@@ -146,9 +166,19 @@ class ReplicaUpdateHandler(UpdateHandler):
             self.set_status(500)
 
     async def handle(self, update: Any) -> bool:
-        """Handle a taken update and mark it answered; False if it could not be."""
+        """Handle a taken update and mark it answered — as soon as its answer went out
+        (`answer_delivered`), else when it was handled; False if it could not be."""
         assert self.updates is not None
+        updates, marked = self.updates, [False]
+
+        async def mark() -> None:
+            if not marked[0]:
+                await call(updates.answered, update.update_id, self.owner,
+                           dt.datetime.now(dt.UTC))
+                marked[0] = True
+
         renewing = asyncio.create_task(self.renew(update.update_id))
+        handling = ANSWERING_NOW.set(mark)
         try:
             await self.app.process_update(update)
         except Exception:
@@ -157,9 +187,9 @@ class ReplicaUpdateHandler(UpdateHandler):
             await call(self.updates.give_back, update.update_id, self.owner)
             return False
         finally:
+            ANSWERING_NOW.reset(handling)
             renewing.cancel()
-        await call(self.updates.answered, update.update_id, self.owner,
-                   dt.datetime.now(dt.UTC))
+        await mark()
         return True
 
     async def renew(self, update_id: int) -> None:
