@@ -21,8 +21,8 @@ from bot import trees
 from bot.features import ANSWER_FEATURES
 
 # in the order of features.RANK_FEATURES (scripts/fit_confidence.py --write sets them)
-RANK_WEIGHTS = (0.397, 0.363, 3.367, 3.064, 5.935, 0.947, 0.288, -1.214, 1.994, 2.989, 3.168,
-                1.557, -0.238, 0.354, 0.807, 0.948, -0.505, 3.535)
+RANK_WEIGHTS = (0.529, 0.439, 3.367, 3.222, 5.492, 1.028, 0.262, -1.123, 2.018, 2.946, 3.141,
+                1.475, -0.255, 0.298, 0.928, 1.019, -0.483, 2.956, 0.294, -1.454, 0.483)
 THRESHOLD = 0.2
 # With the semantic extra: ranking points per point of cosine below the nearest
 # candidate's (multilingual-e5-small: about 0.75 for an unrelated passage, 0.85 for one

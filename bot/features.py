@@ -67,6 +67,7 @@ RANK_FEATURES = (
     "title coverage", "pairs", "evidence", "aimed", "best sentence", "exact",
     "article bm25 / best", "article bm25 / self score",
     *(f"evidence {k}" for k in KINDS[:-1]),
+    "rarest found", "idf quoted / idf all", "rare share quoted",
 )
 
 
@@ -78,7 +79,8 @@ def rank_features(s: Signals, best_bm25: float, best_article: float) -> tuple[fl
     return (s.bm25 / (best_bm25 or 1.0), s.bm25 / own, s.coverage, s.sentence_coverage,
             s.title_coverage, s.pairs, s.strength, s.aimed, s.best_sentence, s.exact,
             s.article_bm25 / (best_article or 1.0), s.article_bm25 / own,
-            *(s.strength * (s.kind == k) for k in KINDS[:-1]))
+            *(s.strength * (s.kind == k) for k in KINDS[:-1]),
+            s.rarest_found, s.idf_quoted / (s.idf_all or 1.0), s.rare_share_quoted)
 
 
 ANSWER_FEATURES = (

@@ -9,7 +9,9 @@ bundled) — with a question file, and whether those questions' answers are in i
   whose paragraphs is there (every one must be refused);
 - `mlqa` / `mlqa-absent`: the same with MLQA's paragraphs (the development questions'
   own, or only the others);
-- `qam`: real Bing queries (keywords, typos) over XGLUE QAM's passages + news (ranking);
+- `qam`: real Bing queries (keywords, typos) over XGLUE QAM's passages + news;
+  `qam-absent`: the passages no development query is answered by (Bing's hard
+  negatives among them) + news, the same queries (every one must be refused);
 - `bundled-news/...`: the bundled article + news, asked tests/golden's questions about it
   and off-topic ones;
 - the clean sets for comparison: `clean/...` (XQuAD's, MLQA's, QAM's paragraphs alone,
@@ -91,6 +93,11 @@ def archives(eval_dir: Path, work: Path) -> Iterator[Archive]:
     queries = eval_dir / "qam" / "queries.dev.de.jsonl"
     yield Archive("qam", folder("qam-news", {"qam.jsonl": qam, "news.jsonl": news}), queries,
                   True, "both")
+    relevant = {pid for q in lines(queries)
+                for pid in (q["passage_id"], *q.get("other_positive_passage_ids", []))}
+    yield Archive("qam-absent", folder("qam-other-news", {
+        "qam.jsonl": [p for p in lines(qam) if p["id"] not in relevant], "news.jsonl": news}),
+        queries, False, "both")
     yield Archive("clean/qam", folder("qam", {"qam.jsonl": qam}), queries, True, "eval")
     with_news = folder("bundled-news", {BUNDLED.name: BUNDLED, "news.jsonl": news})
     alone = folder("bundled", {BUNDLED.name: BUNDLED})
