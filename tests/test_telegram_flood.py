@@ -2,7 +2,8 @@
 in the state database — 45 messages sent at once by both go out in windows of at most 30
 a second between them (the shared rows say so), each delivered exactly once although
 Telegram answers some of them 429 Too Many Requests; group messages also count in their
-group's minute; a database that fails does not stop a message."""
+group's minute; a database that fails does not stop a message. A sender's question
+budget is shared by the replicas too."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from bot.telegram.app import make_bot, share_flood_budget
 from bot.telegram.config import Config
 from bot.telegram.delivery import DeliveryPolicy
 from bot.telegram.flood import PER_SECOND, SharedFlood, is_group
+from bot.telegram.limits import QuestionLimiter, SharedQuestionLimiter, Verdict
+from bot.telegram.replica import call
 
 GROUP = -1001234567890
 
@@ -81,3 +84,28 @@ async def test_a_failing_database_does_not_stop_a_message(
     assert [r.message for r in caplog.records].count(
         "flood budget: the state database failed (OperationalError); sending on this "
         "replica's own limits") == 1
+
+
+async def test_replicas_share_a_senders_question_budget(tmp_path: Path) -> None:
+    minute = 1_000_000 * 60.0  # both replicas' clocks in the same minute
+    with State.open(f"sqlite:///{tmp_path / 'state.db'}") as state:
+        replicas = [SharedQuestionLimiter(3, state.budget, call, clock=lambda: minute + 5)
+                    for _ in range(2)]
+        verdicts = [await replicas[n % 2].verdict(42) for n in range(6)]
+        assert verdicts == [Verdict.ANSWER] * 3 + [Verdict.WARN, Verdict.WARN, Verdict.IGNORE]
+        assert await replicas[0].verdict(43) is Verdict.ANSWER  # another sender's own
+        later = SharedQuestionLimiter(3, state.budget, call, clock=lambda: minute + 65)
+        assert await later.verdict(42) is Verdict.ANSWER  # the next minute
+        alone = [QuestionLimiter(3) for _ in range(2)]  # each process its own budget
+        assert [await alone[n % 2].verdict(42) for n in range(6)] == [Verdict.ANSWER] * 6
+
+
+async def test_a_senders_budget_falls_back_on_the_process_when_the_database_fails(
+        tmp_path: Path) -> None:
+    async def failing(*args: Any) -> bool:
+        raise OperationalError("UPDATE send_budget", {}, Exception("server closed"))
+
+    with State.open(f"sqlite:///{tmp_path / 'state.db'}") as state:
+        limiter = SharedQuestionLimiter(2, state.budget, failing)
+        assert [await limiter.verdict(7) for _ in range(3)] == [
+            Verdict.ANSWER, Verdict.ANSWER, Verdict.WARN]

@@ -59,7 +59,8 @@ from bot.telegram.config import WEBHOOK_SECRET_ENV, Config
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.telegram.flood import SharedFlood
 from bot.telegram.incoming import PollingBot
-from bot.telegram.limits import QuestionLimiter
+from bot.telegram.limits import QuestionLimiter, SharedQuestionLimiter
+from bot.telegram.replica import call as on_state_threads
 from bot.telegram.state import STATE_KEY, AnswerEngine, BotState
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,9 @@ def build_application(
     )
     folder = storage.own_folder(knowledge if knowledge is not None else config.knowledge)
     db = db or storage.open_state(config, folder)
-    limiter = QuestionLimiter(config.rate_limit.questions_per_minute)
+    per_minute = config.rate_limit.questions_per_minute
+    limiter = (SharedQuestionLimiter(per_minute, db.budget, on_state_threads) if replica
+               else QuestionLimiter(per_minute))  # replicas share a sender's budget
     poller = None if replica else make_poller(db, folder, config)  # the indexer polls
     if replica:  # Telegram's flood limits are the bot's, not each replica's
         share_flood_budget(application.bot, db)

@@ -94,7 +94,7 @@ async def may_press(
 
 async def _spend(update: Update, query: CallbackQuery, st: BotState) -> bool:
     """Spend a search for more quotes; False (the press answered) when none are left."""
-    verdict = st.limiter.check(sender_key(update))
+    verdict = await st.limiter.verdict(sender_key(update))
     if verdict is Verdict.ANSWER:
         return True
     if verdict is Verdict.WARN:

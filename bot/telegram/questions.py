@@ -112,7 +112,7 @@ async def inline_query(update: Update, context: Context) -> None:
     if not question or smalltalk.is_small(question):
         await query.answer([], cache_time=INLINE_CACHE_SECONDS, button=_help_button(lang, "hint"))
         return
-    verdict = st.limiter.check(sender_key(update))
+    verdict = await st.limiter.verdict(sender_key(update))
     if verdict is not Verdict.ANSWER:
         if verdict is Verdict.WARN:  # personal and not cached: others may still ask this
             await query.answer([], cache_time=0, is_personal=True,

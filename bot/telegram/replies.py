@@ -64,7 +64,7 @@ async def edit(message: Message, html_text: str, markup: InlineKeyboardMarkup | 
 
 async def within_budget(update: Update, message: Message, st: BotState) -> bool:
     """Spend one of the sender's searches; False (told once) when none are left."""
-    verdict = st.limiter.check(sender_key(update))
+    verdict = await st.limiter.verdict(sender_key(update))
     if verdict is Verdict.WARN:
         await reply(message, text(user_language(update.effective_user), "too_many"))
     return verdict is Verdict.ANSWER
