@@ -137,7 +137,9 @@ class Table:
             return whole
         out: list[tuple[str, str]] = []
         for part in word.split("-"):
-            out.extend(self._lookup(part))
+            # a short part of a compound is an acronym however it is typed ("us-regierung")
+            found = self._lookup(part) or (self._lookup(part.upper()) if len(part) <= 3 else [])
+            out.extend(found)
         return out
 
     def _lookup(self, word: str) -> list[tuple[str, str]]:
@@ -257,7 +259,8 @@ _NOT_A_NAME = frozenset(
 def person_asked(question: str, language: str) -> str | None:
     """A person the question asks about ("Was sagt Peskow?" -> "Peskow", "What did Dmitry
     Peskov say?" -> "Dmitry Peskov"): the first run of capitalised words after the first
-    that is no entity and no question word. A candidate only: German nouns are capitalised
+    that is no entity and no question word (any word after the first, when the question
+    is typed all in lower case). A candidate only: German nouns are capitalised
     too ("Was sagen die Soldaten?" -> "Soldaten"), so match it against speakers' names
     (`bot.speech.said_by`), where a noun matches nobody."""
     taken = [(m.start, m.end) for m in mentions(question) if m.kind not in ("people", "short")]
@@ -265,9 +268,10 @@ def person_asked(question: str, language: str) -> str | None:
     topic = _TOPIC.search(question, asking.end()) if asking else None
     cut = topic.start() if topic else len(question)
     run: list[str] = []
+    typed = question == question.casefold()  # "was sagt peskow": typed all in lower case
     for m in _WORD_RE.finditer(question):
         word = m.group()
-        usable = (m.start() > 0 and m.start() < cut and word[:1].isupper()
+        usable = (m.start() > 0 and m.start() < cut and (word[:1].isupper() or typed)
                   and word.casefold() not in _NOT_A_NAME and not _inside(m.start(), taken)
                   and not _ASKING.fullmatch(word))
         if usable:

@@ -56,6 +56,9 @@ def test_table_is_complete_enough() -> None:
     ("Was sagt Peskow über die USA?", "de", None),  # a person speaks, the USA are the topic
     ("Wie viele Soldaten sind in Russland?", "de", None),  # no statement asked for
     ("Was sagt der Bürgermeister?", "de", None),  # no entity
+    ("was sagt die us-regierung", "de", "US"),  # an acronym typed in lower case
+    ("was sagt die eu-kommission", "de", "EU"),
+    ("what does the us say", "en", None),  # "us" alone is a pronoun
 ])
 def test_entity_asked(question: str, language: str, key: str | None) -> None:
     assert entity_asked(question, language) == key
@@ -67,6 +70,7 @@ def test_entity_asked(question: str, language: str, key: str | None) -> None:
     ("Was sagt Putin?", "Putin"),  # a person of the table is asked as a person
     ("Was sagt Moskau?", None),
     ("What does the US say?", None),
+    ("was sagt peskow", "peskow"),  # typed all in lower case
 ])
 def test_person_asked(question: str, name: str | None) -> None:
     assert person_asked(question, "de") == name
