@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all
-from bot.backends.protocol import SearchIndex
+from bot.backends.protocol import RangeCounter, SearchIndex
 from bot.collection import Collection
 from bot.evidence import evidence, strength
 from bot.features import Signals
@@ -188,7 +188,7 @@ class _Context:
     total: float
     weigh: WordWeights
     idf: list[float]  # per group, in units of the largest idf
-    postings: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] | None]
+    ids: list[list[int]]  # per group, its term numbers
     word_weight: dict[str, float]  # folded question word -> its heaviest group's weight
     question: tuple[float, ...]  # the question-level Signals fields
     wanted: frozenset[str]
@@ -212,7 +212,7 @@ def _context(question: Question, collection: Collection, groups: list[QueryGroup
              absent_share(index, groups, weights), float(len(question.focus)),
              max(idf, default=0.0), sum(idf), self_score)
     return _Context(weights, total, WordWeights(groups, weights), idf,
-                    [index.postings(i) if i else None for i in ids], word_weight, level,
+                    ids, word_weight, level,
                     frozenset(t for g in groups for t in g.terms))
 
 
@@ -289,17 +289,25 @@ def _article_bm25(collection: Collection, ctx: _Context, groups: list[QueryGroup
     norm = k1 * (1 - b + b * lengths / (collection.mean_article_length() or 1.0))
     top = _largest_idf(index.n_docs)
     score = np.zeros(len(docs))
-    for group, idf, found in zip(groups, ctx.idf, ctx.postings, strict=True):
-        if found is None:
+    for group, idf, ids in zip(groups, ctx.idf, ctx.ids, strict=True):
+        if not ids:
             continue
-        post, tfs = found
-        a, z = np.searchsorted(post, lo), np.searchsorted(post, hi)
-        if not (z > a).any():
+        tf = _range_tfs(index, ids, lo, hi)
+        if not tf.any():
             continue
-        cumulative = np.concatenate(([0.0], np.cumsum(tfs)))
-        tf = cumulative[z] - cumulative[a]
         score += idf * top * group.weight * tf * (k1 + 1) / (tf + norm)
     return [float(v) for v in score]
+
+
+def _range_tfs(index: SearchIndex, ids: list[int], lo: npt.NDArray[np.int64],
+               hi: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """A group's summed term frequency in each document range [lo, hi)."""
+    if isinstance(index, RangeCounter):
+        return index.range_tfs(ids, lo, hi)
+    post, tfs = index.postings(ids)
+    a, z = np.searchsorted(post, lo), np.searchsorted(post, hi)
+    cumulative = np.concatenate(([0.0], np.cumsum(tfs)))
+    return cumulative[z] - cumulative[a]
 
 
 @dataclass(frozen=True)

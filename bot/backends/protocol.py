@@ -63,6 +63,15 @@ class DocumentScorer(Protocol):
                    weights: Sequence[float] | None = None) -> dict[int, float]: ...
 
 
+@runtime_checkable
+class RangeCounter(Protocol):
+    """An index that sums a group's term frequencies over document ranges without
+    gathering its whole postings (answering's article BM25; the default index)."""
+
+    def range_tfs(self, term_ids: Sequence[int], lo: npt.NDArray[np.int64],
+                  hi: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]: ...
+
+
 class ArticleIds(Protocol):
     """Article id -> article number."""
 

@@ -318,6 +318,23 @@ class BM25Index:
         uniq, inverse = np.unique(docs, return_inverse=True)
         return uniq.astype(np.int64), np.bincount(inverse, weights=tfs).astype(np.float64)
 
+    def range_tfs(self, term_ids: Sequence[int], lo: IntArray, hi: IntArray) -> FloatArray:
+        """The summed frequencies of the terms in the documents [lo[i], hi[i]) of each
+        range: only the ranges' postings are read (the whole postings of a common word
+        are a million entries). Frequencies are integers, so the sums are exact whatever
+        their order."""
+        out = np.zeros(len(lo), dtype=np.float64)
+        for term in term_ids:
+            docs, tfs = self._slices(term)
+            if not len(docs):
+                continue
+            kind = docs.dtype.type
+            a = np.searchsorted(docs, lo.astype(kind))
+            z = np.searchsorted(docs, hi.astype(kind))
+            for i in np.flatnonzero(z > a).tolist():
+                out[i] += int(tfs[a[i]:z[i]].sum(dtype=np.int64))
+        return out
+
     def _group_postings(self, group: Sequence[int]) -> tuple[npt.NDArray[Any], FloatArray]:
         """A group's documents (ascending, of any integer type) and frequencies (a new
         array, free to be worked on in place)."""
