@@ -12,8 +12,9 @@ benchmark corpus (benchmarks.corpus). Each line holds one question's whole answe
 `newsbot ask --json` prints it (snippets, order, attribution, figures...) but its
 elapsed_ms, the unrounded scores and confidences, and every candidate of
 `Engine.search` with its ranking score. Indexes are built into `--work`, never beside
-the knowledge (`--index` opens a benchmark corpus's saved one instead). To compare two versions of the code, run `dump` from a
-snapshot of each (`git archive REV bot benchmarks | tar -x -C DIR`).
+the knowledge (`--index` opens a benchmark corpus's saved one instead). To compare two
+versions of the code, run `dump` from a snapshot of each (`git archive REV bot benchmarks
+| tar -x -C DIR`).
 """
 
 from __future__ import annotations
