@@ -79,3 +79,27 @@ def test_an_ensemble_walks_its_trees() -> None:
     assert model.logit([0.0, 0.2]) == pytest.approx(0.5 - 1.0 + 0.25)
     assert model.logit([0.0, 0.9]) == pytest.approx(0.5 + 2.0 + 0.25)
     assert 0.5 < model.probability([0.0, 0.9]) < 1.0
+
+
+def _walk(tree: dict[str, list[float]], row: list[float]) -> float:
+    """One tree's leaf value for a row, node by node (a reference for Ensemble.logit)."""
+    node = 0
+    while not tree["leaf"][node]:
+        go_left = row[int(tree["feature"][node])] <= tree["threshold"][node]
+        node = int(tree["left"][node] if go_left else tree["right"][node])
+    return float(tree["value"][node])
+
+
+def test_the_shipped_ensemble_gives_each_row_the_leaves_of_a_walk_down_each_tree() -> None:
+    import random
+    from importlib import resources
+
+    spec = json.loads((resources.files("bot") / "data" / f"{MODEL}.json").read_text())
+    model = trees.load(MODEL)
+    rng = random.Random(14)
+    thresholds = [t for tree in spec["trees"] for t in tree["threshold"]]
+    for _ in range(200):  # rows of thresholds met exactly, above and below, and NaN
+        row = [rng.choice((rng.choice(thresholds), rng.uniform(-5, 50), float("nan")))
+               for _ in ANSWER_FEATURES]
+        expected = spec["bias"] + sum(_walk(tree, row) for tree in spec["trees"])
+        assert model.logit(row) == pytest.approx(expected, rel=1e-12, abs=1e-12)
