@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.mentions import (
     FILLERS,
@@ -153,6 +154,7 @@ def frame_of(sentence: str, language: str, toks: list[Token] | None = None) -> F
     return Frame("article")
 
 
+@lru_cache(maxsize=65_536)
 def konjunktiv_i(word: str) -> bool:
     """Is `word` a Konjunktiv I form ("sei", "habe", "mache": a verb's stem + e, where the
     verb's infinitive and its indicative "-t" form are common words; "große" is no verb)?"""

@@ -26,7 +26,7 @@ a bare "der Sprecher" before any speaker is someone new.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.entities import keys_in, mentions
@@ -128,10 +128,19 @@ def _role_keys(m: Mention, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]
 class Speakers:
     """The speakers of one article, in the order they first speak."""
 
-    def __init__(self, language: str, known: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, language: str, known: dict[str, tuple[str, ...]]
+                 | Callable[[], dict[str, tuple[str, ...]]]) -> None:
         self.language = language
-        self.known = known
+        # the article's affiliations, or how to find them: worked out at the first
+        # speaker named (an article whose sentences name none never needs them)
+        self._known = known
         self.all: list[Speaker] = []
+
+    @property
+    def known(self) -> dict[str, tuple[str, ...]]:
+        if callable(self._known):
+            self._known = self._known()
+        return self._known
 
     def keys_for(self, m: Mention) -> tuple[str, ...]:
         keys = list(_role_keys(m, self.known))

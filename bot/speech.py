@@ -126,8 +126,8 @@ def attribute_article(paragraphs: Sequence[str], language: str, title: str = "")
             sentence = text[span.start:span.end]
             toks = tokens(sentence, language)
             sents.append(_Sentence(p, span, sentence, toks, frame_of(sentence, language, toks)))
-    known = affiliations([tokens(title, language)] + [s.tokens for s in sents], language)
-    speakers = Speakers(language, known)
+    speakers = Speakers(language, lambda: affiliations(
+        [tokens(title, language)] + [s.tokens for s in sents], language))
     for i, s in enumerate(sents):
         _attribute(s, sents[i - 1] if i else None, speakers, language)
     for i in range(len(sents) - 2, -1, -1):  # „…“ „…“, sagte X: the first quotation is X's

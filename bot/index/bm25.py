@@ -365,7 +365,7 @@ class BM25Index:
                     continue
                 docs, tf = self._group_postings(group)
                 idf = self.group_idf(group) * (weights[i] if weights is not None else 1.0)
-                np.add.at(acc, docs, self._contributions(docs, tf, idf))  # documents unique
+                acc[docs] += self._contributions(docs, tf, idf)  # documents unique: no add.at
                 touched.append(docs)
             if not touched:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
@@ -441,7 +441,7 @@ class BM25Index:
             read = 0.0  # the bounds of the groups read: no partial score is above their sum
             for done, i in enumerate(order, start=1):
                 docs, tf = self._group_postings(groups[i])
-                np.add.at(acc, docs, self._contributions(docs, tf, idf[i]))  # documents unique
+                acc[docs] += self._contributions(docs, tf, idf[i])  # documents unique: no add.at
                 new = docs if done == 1 else docs[~mark[docs]]
                 mark[new] = True
                 parts.append(new)
