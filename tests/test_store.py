@@ -420,3 +420,26 @@ def test_a_question_is_analysed_from_the_saved_analysis(
 
     monkeypatch.setattr(lang, "lemma", unused)
     assert engine.answer("Wie viele Soldaten?").found
+
+
+def test_an_articles_metadata_line_is_what_the_json_encoder_writes() -> None:
+    import datetime as dt
+
+    from bot.index.segment import metadata_of
+    from bot.models import Paragraph
+
+    odd = 'a "quoted" \\ back\tslash \x01 \u2028 „deutsch“ ü \U0001f600'
+    for article in (
+        Article(id=odd, title=odd, language="de", paragraphs=(Paragraph("x"),)),
+        Article(id="b", title="T", language="en", paragraphs=(Paragraph("x"),),
+                published=dt.date(2024, 1, 2), updated=dt.date(2024, 2, 3), source=odd,
+                url="https://example.org/a?b=1&c=<d>", author="A. Autor", path="/k/f.jsonl"),
+    ):
+        expected = json.dumps({
+            "id": article.id, "title": article.title, "language": article.language,
+            "published": article.published.isoformat() if article.published else None,
+            "updated": article.updated.isoformat() if article.updated else None,
+            "source": article.source, "url": article.url, "author": article.author,
+            "path": article.path}, ensure_ascii=False) + "\n"
+        assert metadata_of(article) == expected.encode("utf-8")
+        assert json.loads(metadata_of(article))["id"] == article.id

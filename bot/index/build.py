@@ -76,6 +76,9 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
         # findall over passages.context_text, made of parts no token spans (see there)
         title = findall(article.title)
         headings: dict[str | None, list[str]] = {None: title}
+        # ... and their numbers, taken after the first passage's own tokens (the order in
+        # which tokens are first seen numbers them), then reused for every passage
+        numbered: dict[str | None, list[int]] = {}
         for paragraph in article.paragraphs:
             text, section = paragraph.text, paragraph.section
             context = headings.get(section)
@@ -96,9 +99,12 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
                         sents.extend((span.start, span.end))
                 sent_off.append(len(sents) // 2)
                 toks = findall(text[start:end] if len(parts) > 1 else text)
-                toks += context
                 stream.extend(map(number_of, toks))
-                counts.append(len(toks))
+                context_numbers = numbered.get(section)
+                if context_numbers is None:
+                    context_numbers = numbered[section] = list(map(number_of, context))
+                stream.extend(context_numbers)
+                counts.append(len(toks) + len(context_numbers))
         seg.metadata.append(metadata_of(article))
         seg.ids.append(article.id)
         seg.note_file(article.path or "")
@@ -345,7 +351,7 @@ def _in_workers(
     seg = Segment()
     errors: list[KnowledgeError] = []
     ids: list[str] = []
-    known: dict[str, dict[str, int]] = {}
+    known: dict[str, _Numbers] = {}
     streams: dict[str, list[I32]] = {}
     counts: dict[str, list[I64]] = {}
     members: dict[str, list[I32]] = {}
@@ -363,10 +369,7 @@ def _in_workers(
                 shift = len(seg.pass_para)
                 extend(seg, part)
                 for language, scanned in scans.items():
-                    numbers = known.setdefault(language, {})
-                    fresh = [w for w in scanned.words if w not in numbers]  # in order
-                    numbers.update(zip(fresh, range(len(numbers), len(numbers) + len(fresh)),
-                                       strict=True))
+                    numbers = known.setdefault(language, _Numbers())  # new ones in order
                     remap = np.fromiter(map(numbers.__getitem__, scanned.words),
                                         dtype=np.int32, count=len(scanned.words))
                     streams.setdefault(language, []).append(remap[np.asarray(scanned.stream)])

@@ -60,22 +60,27 @@ def valid(info: Any, fmt: int, top: bool = True) -> bool:
             and _deleted_entry(info.get("deleted")))
 
 
-def file_info(path: Path) -> dict[str, Any]:
-    """Size, times, inode, sha256 and line count of a knowledge file; a file that cannot
-    be read gets an empty sha256 (and one that is gone a size of -1)."""
+def file_info(path: Path, before: os.stat_result | None = None) -> dict[str, Any]:
+    """Size, times, inode, sha256 and line count of a knowledge file (as `before`, its
+    stat taken already, says if given); a file that cannot be read gets an empty sha256
+    (and one that is gone a size of -1)."""
     try:
-        before = path.stat()
+        before = before or path.stat()
     except OSError:
         return {"size": -1, "mtime": -1, "ctime": -1, "ino": -1, "sha256": "", "lines": 0}
     info = {"size": before.st_size, "mtime": before.st_mtime_ns, "ctime": before.st_ctime_ns,
             "ino": before.st_ino, "sha256": "", "lines": 0}
+    digest, lines = hashlib.sha256(), 0
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # a few MB at a time: a 600 MB file is not held
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                digest.update(chunk)
+                lines += chunk.count(b"\n")
         after = path.stat()
     except OSError:
         return info
     if _key(after) == _key(before):  # else changed while read: left to be read again
-        info.update(sha256=hashlib.sha256(data).hexdigest(), lines=data.count(b"\n"))
+        info.update(sha256=digest.hexdigest(), lines=lines)
     return info
 
 

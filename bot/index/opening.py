@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,16 +115,28 @@ def _build(
 ) -> tuple[KnowledgeBase, Segment, dict[str, Any]]:
     """The articles of `files`, built (reusing the analysis of an `old` index), and the
     manifest of what they were built from."""
-    # the files as they are before they are read: one changed meanwhile differs next time
-    infos = {_rel(root, f): file_info(f) for f in files}
-    with collector_paused():
-        _consult_old_analysis(old, fingerprint)
-        kb, seg = load_and_build(root, progress, files=files)
+    # the files as they are before they are read (one changed meanwhile differs next
+    # time): their stats now, their hashes in a thread while they are built (hashing lets
+    # go of the interpreter lock: a second or two of a build at a million articles)
+    stats = {f: _stat(f) for f in files}
+    with ThreadPoolExecutor(1) as pool:
+        hashed = pool.submit(lambda: {_rel(root, f): file_info(f, stats[f]) for f in files})
+        with collector_paused():
+            _consult_old_analysis(old, fingerprint)
+            kb, seg = load_and_build(root, progress, files=files)
+        infos = hashed.result()
     manifest = {
         "fingerprint": fingerprint, "knowledge": str(root), "files": infos,
         "errors": errors_to_json(kb.errors),
     }
     return kb, seg, manifest
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def memory_store(seg: Segment, manifest: dict[str, Any] | None = None) -> Store:

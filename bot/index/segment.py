@@ -61,17 +61,23 @@ class Segment:
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes one a call
+_STRING = json.encoder.encode_basestring  # what that encoder writes a string as
+_KEYS = ("id", "title", "language", "published", "updated", "source", "url", "author", "path")
+_LINE = "{" + ", ".join(f'"{key}": %s' for key in _KEYS) + "}\n"
 
 
 def metadata_of(article: Article) -> bytes:
-    """The article's line in articles.jsonl (made where the article is: in the workers)."""
-    return _JSON({
-        "id": article.id, "title": article.title, "language": article.language,
-        "published": article.published.isoformat() if article.published else None,
-        "updated": article.updated.isoformat() if article.updated else None,
-        "source": article.source, "url": article.url, "author": article.author,
-        "path": article.path,
-    }).encode("utf-8") + b"\n"
+    """The article's line in articles.jsonl (made where the article is: in the workers).
+    Strings and nulls are written as the JSON encoder writes them, without its per-call
+    set-up (half the time, a million times in a build); anything else by the encoder."""
+    values = (article.id, article.title, article.language,
+              article.published.isoformat() if article.published else None,
+              article.updated.isoformat() if article.updated else None,
+              article.source, article.url, article.author, article.path)
+    if all(v is None or type(v) is str for v in values):
+        return (_LINE % tuple("null" if v is None else _STRING(v) for v in values)
+                ).encode("utf-8")
+    return _JSON(dict(zip(_KEYS, values, strict=True))).encode("utf-8") + b"\n"
 
 
 @dataclass
