@@ -20,7 +20,7 @@ from bot import backends, selection, semantic, statements, textfragment
 from bot.analysis import analyzer
 from bot.answering import Scored, score_hits
 from bot.collection import Collection
-from bot.confidence import COSINE_WEIGHT, confidence, rank_score
+from bot.confidence import COSINE_WEIGHT, confidences, rank_score
 from bot.confidence import THRESHOLD as FOUND_THRESHOLD
 from bot.errors import KnowledgeError
 from bot.features import answer_features, margins, rank_features
@@ -403,12 +403,12 @@ def _judged(ranked: list[Scored], count: int) -> list[Scored]:
     """The ranked candidates, the best `count` with their confidence (kept if known)."""
     scores = [s.rank_score for s in ranked]
     placed = margins(scores, [s.passage.article_id for s in ranked])
-    out = []
-    for i, s in enumerate(ranked):
-        if i < count and not s.answer_vector:
-            vector = answer_features(s.signals, s.rank_score, *placed[i])
-            s = replace(s, confidence=confidence(vector), answer_vector=vector)
-        out.append(s)
+    judged = [i for i, s in enumerate(ranked[:count]) if not s.answer_vector]
+    vectors = [answer_features(ranked[i].signals, ranked[i].rank_score, *placed[i])
+               for i in judged]
+    out = list(ranked)
+    for i, vector, sure in zip(judged, vectors, confidences(vectors), strict=True):
+        out[i] = replace(ranked[i], confidence=sure, answer_vector=vector)
     return out
 
 

@@ -65,9 +65,31 @@ class Ensemble:
             node = np.where(go_left, left.take(node), right.take(node))
         return self.bias + float(self._flat_value.take(node).sum())
 
+    def logits(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """`logit` of each row, the rows walked together (each row's leaf values are
+        summed as `logit` sums them: the same floats)."""
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=np.float64)
+        flat = x.ravel()
+        shift = (np.arange(len(x)) * x.shape[1])[:, None]
+        node = np.repeat(self._roots[None, :], len(x), axis=0)
+        feature, threshold = self._flat_feature, self._flat_threshold
+        left, right = self._flat_left, self._flat_right
+        for _ in range(self._depth + 1):
+            go_left = flat.take(feature.take(node) + shift) <= threshold.take(node)
+            node = np.where(go_left, left.take(node), right.take(node))
+        return [self.bias + float(v.sum()) for v in self._flat_value.take(node)]
+
     def probability(self, x: Sequence[float]) -> float:
-        z = self.logit(x)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return _sigmoid(self.logit(x))
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        return [_sigmoid(z) for z in self.logits(rows)]
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 def from_sklearn(model: Any, features: Sequence[str]) -> dict[str, Any]:

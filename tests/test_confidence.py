@@ -103,3 +103,14 @@ def test_the_shipped_ensemble_gives_each_row_the_leaves_of_a_walk_down_each_tree
                for _ in ANSWER_FEATURES]
         expected = spec["bias"] + sum(_walk(tree, row) for tree in spec["trees"])
         assert model.logit(row) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_rows_judged_together_get_what_each_gets_alone() -> None:
+    import random
+
+    from bot.confidence import confidences
+
+    rng = random.Random(7)
+    rows = [tuple(rng.uniform(-1, 30) for _ in ANSWER_FEATURES) for _ in range(9)]
+    assert confidences(rows) == [confidence(r) for r in rows]  # the same floats
+    assert confidences([]) == []
