@@ -179,6 +179,8 @@ def _candidates(toks: list[Token], k: int, language: str) -> list[_Candidate]:
     word = toks[k].text.lower()
     if word in VERBS.get(language, VERBS["en"]):
         return _verb(toks, k, language)
+    if word not in _TRIGGERS:  # (most words: none of the cases below)
+        return []
     nxt = toks[k + 1].text.lower() if k + 1 < len(toks) else ""
     out: list[_Candidate] = []
     if word == "so" and language == "de" and k > 0 and toks[k - 1].text == ",":
@@ -212,6 +214,11 @@ def _candidates(toks: list[Token], k: int, language: str) -> list[_Candidate]:
             m = Mention(_nominative(m.text), m.name, m.role, m.start, m.end, m.head)
             out.append((2, k, Frame("reported", m)))
     return out
+
+
+# every word a case of _candidates starts from
+_TRIGGERS = frozenset(("so", "laut", "according", "zufolge", "angaben", "nach", "hieß", "heißt",
+                       "will", "wollen", "aus"))
 
 
 def _verb(toks: list[Token], k: int, language: str) -> list[_Candidate]:

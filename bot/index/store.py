@@ -13,6 +13,7 @@ stored ones.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -162,6 +163,14 @@ class Store:
         off = self.core.paragraphs
         return bytes(self.texts[int(off[number]):int(off[number + 1])]).decode("utf-8")
 
+    def _paragraph_texts(self, lo: int, hi: int) -> list[str]:
+        """The texts of paragraphs [lo, hi), read at once (they are consecutive)."""
+        off = self.core.paragraphs
+        first = int(off[lo])
+        data = bytes(self.texts[first:int(off[hi])])
+        ends = [int(v) - first for v in off[lo:hi + 1]]
+        return [data[a:b].decode("utf-8") for a, b in itertools.pairwise(ends)]
+
     def paragraph_section(self, number: int) -> str | None:
         s = int(self.core.para_section[number])
         return self.sections[s] if s >= 0 else None
@@ -175,8 +184,9 @@ class Store:
         meta = self._meta(stored)
         lo, hi = int(self.core.art_para[stored]), int(self.core.art_para[stored + 1])
         paragraphs = tuple(
-            Paragraph(self.paragraph_text(i), self.paragraph_section(i))
-            for i in range(lo, hi)) if text else ()
+            Paragraph(t, self.paragraph_section(i))
+            for i, t in zip(range(lo, hi), self._paragraph_texts(lo, hi), strict=True)
+        ) if text else ()
 
         def date(value: str | None) -> dt.date | None:
             return dt.date.fromisoformat(value) if value else None
