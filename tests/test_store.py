@@ -443,3 +443,16 @@ def test_an_articles_metadata_line_is_what_the_json_encoder_writes() -> None:
             "path": article.path}, ensure_ascii=False) + "\n"
         assert metadata_of(article) == expected.encode("utf-8")
         assert json.loads(metadata_of(article))["id"] == article.id
+
+
+def test_a_build_loads_the_analysis_of_the_languages_its_json_lines_begin_with(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "en.jsonl").write_text('{"id": "a", "language": "en"}\n{"language": "de"}\n')
+    (tmp_path / "broken.jsonl").write_text("{not json\n")
+    (tmp_path / "other.jsonl").write_text('{"id": "b", "language": "xx"}\n')
+    (tmp_path / "a.yaml").write_text("language: de\n")
+    files = sorted(tmp_path.iterdir())
+    assert build._first_languages(files) == ["en"]
+    (tmp_path / "de.jsonl").write_text('{"id": "c", "language": "de", "text": "x"}\n')
+    assert build._first_languages(sorted(tmp_path.iterdir())) == ["de", "en"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import json
 import logging
 import mmap
 import multiprocessing
@@ -26,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.analysis import TOKEN_RE, analyzer
+from bot.analysis import LANGUAGES, TOKEN_RE, analyzer
 from bot.errors import KnowledgeError
 from bot.index.manifest import errors_from_json, errors_to_json
 from bot.index.segment import (
@@ -289,6 +290,24 @@ def _file_jobs(files: list[Path], chunks: int) -> list[_FileJob] | None:
     return jobs
 
 
+def _first_languages(files: list[Path]) -> list[str]:
+    """The languages the first line of each JSON Lines file gives (a guess at what the
+    workers will analyse: whatever they meet besides, they load themselves)."""
+    found: set[str] = set()
+    for file in files:
+        if file.suffix != ".jsonl":
+            continue
+        try:
+            with file.open("rb") as fh:
+                first = json.loads(fh.readline(1 << 20))
+        except (OSError, ValueError, RecursionError):
+            continue
+        language = first.get("language") if isinstance(first, dict) else None
+        if language in LANGUAGES:
+            found.add(language)
+    return sorted(found)
+
+
 def load_and_build(
     root: Path, progress: Progress | None = None, workers: int | None = None,
     files: list[Path] | None = None,
@@ -304,6 +323,8 @@ def load_and_build(
     jobs = (_file_jobs(files, workers * 8)
             if workers >= 2 and sys.platform != "win32" else None)
     if jobs:
+        for language in _first_languages(files):
+            analyzer(language).load_data()  # once, before the fork: the workers share it
         built = _in_workers(_load_scan, jobs, workers, progress)
         if built is not None:
             seg, errors, ids = built
