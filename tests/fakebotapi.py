@@ -302,9 +302,10 @@ class FakeBotAPI:
             return [c for c in self.calls if c.method == method and _matches(c, match)]
 
     async def wait_for(
-        self, method: str, *, count: int = 1, timeout: float = 5.0, **match: Any
+        self, method: str, *, count: int = 1, timeout: float = 15.0, **match: Any
     ) -> list[Call]:
-        """Wait until the bot made `count` successful calls of `method` matching `match`."""
+        """Wait until the bot made `count` successful calls of `method` matching `match`
+        (the timeout only bounds a failing test: a loaded CI machine can be slow)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.sent(method, **match)
@@ -314,7 +315,7 @@ class FakeBotAPI:
         seen = [(c.method, c.params) for c in self.calls if c.method != "getUpdates"]
         raise AssertionError(f"no {count}x {method} {match} within {timeout}s; calls: {seen}")
 
-    async def reply_to(self, message: Json, timeout: float = 5.0) -> Json:
+    async def reply_to(self, message: Json, timeout: float = 15.0) -> Json:
         """The params of the bot's sendMessage that replies to `message`."""
         chat_id, message_id = message["chat"]["id"], message["message_id"]
         deadline = time.monotonic() + timeout
