@@ -17,7 +17,6 @@ import datetime as dt
 import os
 import secrets
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,7 +25,15 @@ import yaml
 from bot.errors import KnowledgeError
 from bot.ingest.draft import Draft
 from bot.ingest.errors import IngestError
-from bot.ingest.write import LOCK_FILE, Duplicate, Existing, Written, to_yaml, write_draft
+from bot.ingest.write import (
+    Duplicate,
+    Existing,
+    Written,
+    locked,
+    sync_dir,
+    to_yaml,
+    write_draft,
+)
 from bot.knowledge import load_yaml
 from bot.models import Article
 
@@ -61,7 +68,7 @@ def replace_article(root: Path, article_id: str, draft: Draft, published: dt.dat
     data["id"] = article_id
     path = path_of(root, article_id)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000)
-    with _THREADS, _locked(root):
+    with _THREADS, locked(root):
         if not path.is_file():
             raise IngestError(f"{path}: the article to replace is gone")
         _swap(text, path)
@@ -73,12 +80,12 @@ def replace_article(root: Path, article_id: str, draft: Draft, published: dt.dat
 def remove_article(root: Path, article_id: str) -> bool:
     """Delete the article's file; False if it was not there."""
     path = path_of(root, article_id)
-    with _THREADS, _locked(root):
+    with _THREADS, locked(root):
         try:
             path.unlink()
         except FileNotFoundError:
             return False
-        _sync_dir(root)
+        sync_dir(root)
     return True
 
 
@@ -95,32 +102,7 @@ def _swap(text: str, path: Path) -> None:
             raise IngestError(f"the new version of {path.name} would not load: "
                               f"{err.problem}") from None
         os.replace(tmp, path)
-        _sync_dir(path.parent)
+        sync_dir(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-
-
-def _sync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    """The folder's add lock (the one `write_draft` takes); a no-op without flock."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    with open(root / LOCK_FILE, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -36,7 +36,8 @@ from bot.ingest.existing import Duplicate, Existing, url_key
 from bot.knowledge import detect_language, load_yaml
 from bot.models import Paragraph
 
-__all__ = ["Duplicate", "Existing", "Written", "slug", "url_key", "write_draft"]
+__all__ = ["Duplicate", "Existing", "Written", "locked", "slug", "sync_dir", "url_key",
+           "write_draft"]
 
 LOCK_FILE = ".newsbot-add.lock"
 MAX_SLUG = 60
@@ -72,7 +73,7 @@ def slug(title: str) -> str:
 def write_draft(draft: Draft, existing: Existing) -> Written | Duplicate:
     """Write `draft` into `existing.root` unless it is a duplicate; raises IngestError."""
     root = existing.root
-    with _locked(root):
+    with locked(root):
         existing.refresh()
         duplicate = existing.duplicate_of(draft)
         if duplicate:
@@ -169,11 +170,12 @@ def _rename_no_clobber(tmp: Path, path: Path) -> bool:
         if path.exists():  # a file system without hard links: check, then rename
             return False
         os.rename(tmp, path)
-    _sync_dir(path.parent)
+    sync_dir(path.parent)
     return True
 
 
-def _sync_dir(folder: Path) -> None:
+def sync_dir(folder: Path) -> None:
+    """fsync a folder, so that a rename in it survives a crash (where the OS allows)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -183,7 +185,7 @@ def _sync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
+def locked(root: Path) -> Iterator[None]:
     """Hold the folder's add lock (other adds wait); a no-op where flock is missing."""
     try:
         import fcntl
