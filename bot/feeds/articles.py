@@ -12,10 +12,8 @@ of the two. The folder is synced after each rename or removal.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import secrets
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +28,7 @@ from bot.ingest.write import (
     Existing,
     Written,
     locked,
+    staged,
     sync_dir,
     to_yaml,
     write_draft,
@@ -90,19 +89,6 @@ def remove_article(root: Path, article_id: str) -> bool:
 
 
 def _swap(text: str, path: Path) -> None:
-    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            load_yaml(tmp)
-        except KnowledgeError as err:
-            raise IngestError(f"the new version of {path.name} would not load: "
-                              f"{err.problem}") from None
+    with staged(text, path, f"the new version of {path.name}") as tmp:
         os.replace(tmp, path)
         sync_dir(path.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()

@@ -36,8 +36,8 @@ from bot.ingest.existing import Duplicate, Existing, url_key
 from bot.knowledge import detect_language, load_yaml
 from bot.models import Paragraph
 
-__all__ = ["Duplicate", "Existing", "Written", "locked", "slug", "sync_dir", "url_key",
-           "write_draft"]
+__all__ = ["Duplicate", "Existing", "Written", "locked", "slug", "staged", "sync_dir",
+           "url_key", "write_draft"]
 
 LOCK_FILE = ".newsbot-add.lock"
 MAX_SLUG = 60
@@ -142,6 +142,14 @@ def _publish(text: str, path: Path) -> bool:
     """Write `text` to `path` atomically; False (nothing written) if `path` exists."""
     if path.exists():
         return False
+    with staged(text, path, "the new file") as tmp:
+        return _rename_no_clobber(tmp, path)
+
+
+@contextlib.contextmanager
+def staged(text: str, path: Path, what: str) -> Iterator[Path]:
+    """`text` in a temporary file beside `path`, synced and checked to load as an article
+    (else IngestError: "`what` would not load: …"); removed afterwards unless renamed."""
     tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "x", encoding="utf-8") as fh:
@@ -151,8 +159,8 @@ def _publish(text: str, path: Path) -> bool:
         try:
             load_yaml(tmp)
         except KnowledgeError as err:
-            raise IngestError(f"the new file would not load: {err.problem}") from None
-        return _rename_no_clobber(tmp, path)
+            raise IngestError(f"{what} would not load: {err.problem}") from None
+        yield tmp
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
