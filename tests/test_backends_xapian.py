@@ -133,6 +133,12 @@ def test_readers_see_a_new_article_after_a_reopen(knowledge: Path, shards: str,
     assert engine.passage("zirkonblau#1") is not None
 
 
+def test_local_shards_in_a_folder_not_made_yet(tmp_path: Path, knowledge: Path) -> None:
+    spec = f"{tmp_path / 'new' / 'shards' / 's0'},{tmp_path / 'new' / 'shards' / 's1'}"
+    assert _index(knowledge, spec) == (5, 0, 0, 0)
+    assert Engine.load(knowledge, settings=_settings(knowledge, spec)).article_count() == 5
+
+
 def test_a_document_number_keeps_an_articles_passages_consecutive() -> None:
     first = docs.doc_number(1, 41)
     assert docs.split_doc(first + 1) == (1, 42)

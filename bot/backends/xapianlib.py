@@ -11,6 +11,7 @@ or Debian's python3-xapian in a venv made with --system-site-packages.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from bot.backends.errors import BackendError
@@ -41,6 +42,8 @@ def open_shard(url: str, writable: bool = False) -> Any:
             return xapian.remote_open_writable(host, int(port), TIMEOUT_MS, CONNECT_MS)
         return xapian.remote_open(host, int(port), TIMEOUT_MS, CONNECT_MS)
     if writable:
+        # Xapian makes the shard's own folder, not its parents ("/srv/shards/s0")
+        Path(url).parent.mkdir(parents=True, exist_ok=True)
         return xapian.WritableDatabase(url, xapian.DB_CREATE_OR_OPEN)
     return xapian.Database(url)
 
