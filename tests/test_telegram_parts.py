@@ -240,7 +240,7 @@ def test_token_is_redacted_from_messages_and_tracebacks(caplog: pytest.LogCaptur
     logs.redact(secret)
     logger = logging.getLogger("httpx")
     with caplog.at_level(logging.DEBUG):
-        logger.warning("POST https://api.telegram.org/bot%s/getMe", secret)
+        logger.warning("POST http://127.0.0.1:8081/bot%s/getMe", secret)
         try:
             raise RuntimeError(f"failed at /bot{secret}/sendMessage")
         except RuntimeError:
