@@ -66,12 +66,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_UNACCENTED)
 
 
-def fold_all(tokens: list[str]) -> list[str]:
-    """fold() of each token (as fast as case folding them when no accent is to go)."""
+def fold_all(tokens: list[str], plain: bool = False) -> list[str]:
+    """fold() of each token (as fast as case folding them when no accent is to go;
+    `plain`: the caller knows that none is, see `has_accents`)."""
     low = list(map(str.casefold, tokens))
-    if _ACCENTED.search("".join(low)):
+    if not plain and _ACCENTED.search("".join(low)):
         return [fold(t) for t in tokens]
     return low
+
+
+def has_accents(text: str) -> bool:
+    """Would fold() change any token of `text` more than case folding does?"""
+    return _ACCENTED.search(text.casefold()) is not None
 
 
 _ACCENTED = re.compile("[^\x00-\x7fäöü]")  # what folding may change after casefold()
@@ -153,10 +159,20 @@ class Analyzer:
     def tokens_and_terms(self, text: str) -> tuple[list[str], frozenset[str]]:
         """The tokens of `text` and its distinct terms (one tokenisation for both)."""
         toks = TOKEN_RE.findall(text)
+        cache = self._cache
         try:
-            return toks, frozenset(chain.from_iterable(map(self._cache.__getitem__, toks)))
+            return toks, frozenset(chain.from_iterable(map(cache.__getitem__, toks)))
         except KeyError:
-            return toks, frozenset(self.terms(text))
+            pass
+        out: list[str] = []
+        for tok in toks:
+            got = cache.get(tok)
+            if got is None:
+                got = self.token_terms(tok)
+                self._keep(tok, got)
+                cache = self._cache
+            out.extend(got)
+        return toks, frozenset(out)
 
     def token_terms(self, token: str) -> tuple[str, ...]:
         """Terms for one token: the whole form first, then parts of joined forms."""

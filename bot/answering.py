@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all
+from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all, has_accents
 from bot.backends.protocol import RangeCounter, SearchIndex
 from bot.collection import Collection
 from bot.evidence import evidence, strength
@@ -362,8 +362,9 @@ def read_passage(
     # Word pairs of the question, stop words included, seen again in a sentence: the
     # relation ("vor Manning", "in Kursk") as well as the words.
     pairs = asked.pairs
-    sentence_pairs = ([len(pairs & p) / len(pairs) for p in view.pairs] if pairs
-                      else [0.0] * len(sentences))
+    pairwise = itertools.pairwise
+    sentence_pairs = ([len(pairs.intersection(pairwise(w))) / len(pairs) for w in view.words]
+                      if pairs else [0.0] * len(sentences))
     # Words found in only one sentence of the passage point at that sentence more
     # than the passage's topic words, which recur in many of its sentences.
     n = len(sentences)
@@ -510,8 +511,8 @@ class _View:
     texts: list[str]
     terms: list[frozenset[str]]
     lengths: list[int]
-    pairs: list[frozenset[tuple[str, str]]]
-    folded: frozenset[str]  # every token, folded (analysis.fold)
+    words: list[list[str]]  # each sentence's tokens, folded (analysis.fold)
+    folded: frozenset[str]  # every token, folded
 
 
 @lru_cache(maxsize=2048)
@@ -521,13 +522,14 @@ def _view(passage: Passage) -> _View:
     # The section heading is context for every sentence under it ("Russland dementiert").
     heading = frozenset(lang.terms(passage.section)) if passage.section else frozenset()
     analysed = [lang.tokens_and_terms(t) for t in texts]
-    folded = [fold_all(toks) for toks, _ in analysed]
+    plain = not has_accents(passage.text)
+    folded = [fold_all(toks, plain) for toks, _ in analysed]
     return _View(
         texts=texts,
         terms=[terms | heading for _, terms in analysed] if heading
         else [terms for _, terms in analysed],
         lengths=[len(t.split()) for t in texts],
-        pairs=[frozenset(itertools.pairwise(words)) for words in folded],
+        words=folded,
         folded=frozenset().union(*folded),
     )
 
