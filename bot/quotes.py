@@ -14,7 +14,7 @@ the top level (they are apostrophes as often).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.models import Span
 
@@ -26,9 +26,9 @@ _MARK_RE = re.compile("[„“”\"»«‚]")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w'’.-]*[^\W_])?|[^\w\s]")
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word, number, punctuation mark or whole quotation, and where it is."""
+class Token(NamedTuple):
+    """A word, number, punctuation mark or whole quotation, and where it is (a tuple:
+    made for every word an answer attributes, three times faster than a dataclass)."""
 
     kind: str  # word, number, punct, quote
     text: str
@@ -84,7 +84,7 @@ def tokens(text: str, language: str) -> list[Token]:
         for m in _TOKEN_RE.finditer(text, pos, span.start):
             word = m.group()
             kind = "number" if word[0].isdigit() else "word" if word[0].isalpha() else "punct"
-            out.append(Token(kind, word, m.start(), m.end()))
+            out.append(Token(kind, word, *m.span()))
         if span.end > span.start:
             out.append(Token("quote", text[span.start:span.end], span.start, span.end))
         pos = span.end

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from bot.models import Span
 
@@ -160,6 +161,13 @@ def split_sentences(text: str, language: str = "de") -> list[Span]:
         if b > a:
             out.append(span if (a, b) == (span.start, span.end) else Span(a, b))
     return out
+
+
+@lru_cache(maxsize=4096)
+def sentence_spans(text: str, language: str = "de") -> tuple[Span, ...]:
+    """split_sentences(), remembered for the texts an answer reads more than once (its
+    passages, then their paragraphs for attribution); builds call split_sentences()."""
+    return tuple(split_sentences(text, language))
 
 
 def word_count(text: str) -> int:

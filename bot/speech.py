@@ -33,7 +33,7 @@ from bot.interviews import turns
 from bot.mentions import mention_at
 from bot.models import Span
 from bot.quotes import Token, tokens
-from bot.sentences import split_sentences
+from bot.sentences import sentence_spans
 from bot.speakers import Speaker, Speakers, affiliations, skeleton, surname
 
 KINDS = ("direct", "reported", "article")
@@ -122,7 +122,7 @@ def attribute_article(paragraphs: Sequence[str], language: str, title: str = "")
     """Attribute every sentence of an article (see the module docstring)."""
     sents = []
     for p, text in enumerate(paragraphs):
-        for span in split_sentences(text, language):
+        for span in sentence_spans(text, language):
             sentence = text[span.start:span.end]
             toks = tokens(sentence, language)
             sents.append(_Sentence(p, span, sentence, toks, frame_of(sentence, language, toks)))

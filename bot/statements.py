@@ -30,7 +30,7 @@ from bot import entities, figures, speech, timeline
 from bot.analysis import analyzer
 from bot.models import Article, Figure, Passage, Said, Span
 from bot.query import QueryGroup
-from bot.sentences import split_sentences
+from bot.sentences import sentence_spans
 
 if TYPE_CHECKING:
     from bot.answering import Scored
@@ -141,7 +141,7 @@ class Speeches:
 
 def _tail(text: str, language: str) -> str:
     """The last TAIL sentences of a paragraph."""
-    spans = split_sentences(text, language)
+    spans = sentence_spans(text, language)
     return text[spans[-TAIL].start:] if len(spans) > TAIL else text
 
 

@@ -32,9 +32,10 @@ from bot.index.strings import Analyses, Chain, StringTable
 from bot.index.vocabulary import Vocabulary
 from bot.index.warming import warm
 from bot.models import Article, Paragraph, Passage, Span
-from bot.sentences import split_sentences
+from bot.sentences import sentence_spans
 
 I32 = npt.NDArray[np.int32]
+METAS = 1024  # articles whose metadata is kept parsed
 
 
 class Store:
@@ -60,6 +61,7 @@ class Store:
         self.doc_passages: dict[str, I32] = {}
         self.analyses: dict[str, Analyses] = {}
         self._counts: dict[str, int] = {}
+        self._metas: dict[int, dict[str, Any]] = {}
         self._add_postings()
         if self.deletions:
             self._delete()
@@ -141,10 +143,14 @@ class Store:
         return self._meta(self.stored(number))
 
     def _meta(self, stored: int) -> dict[str, Any]:
-        offsets = self.core.articles
-        meta: dict[str, Any] = json.loads(
-            self.metadata[int(offsets[stored]):int(offsets[stored + 1])])
-        return meta
+        known = self._metas.get(stored)  # an answer asks for its candidates' several times
+        if known is None:
+            offsets = self.core.articles
+            known = json.loads(self.metadata[int(offsets[stored]):int(offsets[stored + 1])])
+            if len(self._metas) >= METAS:
+                self._metas.clear()
+            self._metas[stored] = known
+        return dict(known)
 
     def article_id(self, number: int) -> str:
         return self.stored_id(self.stored(number))
@@ -207,7 +213,7 @@ class Store:
         meta_id, language = self.stored_id(art), self._language(art)
         # a passage that is a whole paragraph has its sentences split now (passages.pieces)
         sentences = (tuple(Span(s, e) for s, e in c.sents[lo:hi].tolist()) if hi > lo
-                     else tuple(split_sentences(text, language)))
+                     else sentence_spans(text, language))
         paragraph = para - int(c.art_para[art]) + 1
         part = int(c.pass_part[number])
         return Passage(
