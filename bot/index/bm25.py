@@ -390,6 +390,16 @@ class BM25Index:
         """
         if k <= 0:
             return []
+        live = [i for i, g in enumerate(groups) if g]
+        if len(live) == 1:  # nothing to add up: the group's postings are the scores
+            i = live[0]
+            docs, tf = self._group_postings(groups[i])
+            idf = self.group_idf(groups[i]) * (weights[i] if weights is not None else 1.0)
+            scores = self._contributions(docs, tf, idf)
+            if self._dead is not None:
+                keep = ~self._dead[docs]
+                docs, scores = docs[keep], scores[keep]
+            return _best(docs, scores, k)
         pruned = self._top_pruned(groups, k, weights)
         if pruned is not None:
             docs, scores = pruned
