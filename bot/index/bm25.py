@@ -443,6 +443,9 @@ class BM25Index:
                 mt = float(sum(max_tf[t] for t in groups[i]))
                 bound[i] = idf[i] * (mt * (k1 + 1) / (mt + self._min_norm))
             order = sorted(live, key=lambda i: -bound[i])
+            # a group of several terms has its postings merged once (they are read up to
+            # three times below)
+            merged = {i: self._postings(groups[i]) for i in live if len(groups[i]) > 1}
             acc, mark = self._buffer, self._mark
             parts: list[npt.NDArray[Any]] = []
             found = 0
@@ -450,8 +453,14 @@ class BM25Index:
             rest = 0.0
             read = 0.0  # the bounds of the groups read: no partial score is above their sum
             for done, i in enumerate(order, start=1):
-                docs, tf = self._group_postings(groups[i])
-                acc[docs] += self._contributions(docs, tf, idf[i])  # documents unique: no add.at
+                if i in merged:
+                    docs, tf = merged[i][0], merged[i][1].copy()
+                else:
+                    docs, tf = self._group_postings(groups[i])
+                if done == 1:  # the buffer is all zeros between calls
+                    acc[docs] = self._contributions(docs, tf, idf[i])
+                else:  # documents unique within a group: no add.at
+                    acc[docs] += self._contributions(docs, tf, idf[i])
                 new = docs if done == 1 else docs[~mark[docs]]
                 mark[new] = True
                 parts.append(new)
@@ -487,7 +496,8 @@ class BM25Index:
             if len(cand) <= k:
                 break
             if g is not None:
-                hit, tf = self._lookup(groups[g], cand.astype(self.doc_ids.dtype))
+                hit, tf = self._lookup(groups[g], cand.astype(self.doc_ids.dtype),
+                                       merged.get(g))
                 if len(tf):
                     add = np.zeros(len(cand), dtype=np.float64)
                     add[hit] = idf[g] * (tf * (k1 + 1) / (tf + self.norm[cand[hit]]))
@@ -501,19 +511,23 @@ class BM25Index:
         norm = self.norm[cand]
         cand32 = cand.astype(self.doc_ids.dtype)
         for i in live:  # exact scores, adding the groups in the caller's order
-            hit, tf = self._lookup(groups[i], cand32)
+            hit, tf = self._lookup(groups[i], cand32, merged.get(i))
             if len(tf):
                 part = np.zeros(len(cand), dtype=np.float64)
                 part[hit] = idf[i] * (tf * (k1 + 1) / (tf + norm[hit]))
                 scores += part
         return cand, scores
 
-    def _lookup(self, group: Sequence[int], cand: npt.NDArray[Any]) -> tuple[
+    def _lookup(self, group: Sequence[int], cand: npt.NDArray[Any],
+                postings: tuple[IntArray, FloatArray] | None = None) -> tuple[
             npt.NDArray[np.bool_], FloatArray]:
-        """Which of the sorted documents `cand` hold the group, and their frequencies."""
+        """Which of the sorted documents `cand` hold the group, and their frequencies
+        (`postings`: the group's, merged already)."""
         docs: npt.NDArray[Any]
         tfs: npt.NDArray[Any]
-        if len(group) == 1:
+        if postings is not None:
+            docs, tfs = postings
+        elif len(group) == 1:
             docs, tfs = self._slices(group[0])
         else:
             docs, tfs = self._postings(group)
