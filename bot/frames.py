@@ -134,9 +134,12 @@ def frame_of(sentence: str, language: str, toks: list[Token] | None = None) -> F
     spans = [Span(t.start, t.end) for t in toks if t.kind == "quote"]
     quote_only = bool(spans) and quoted_share(sentence, spans) >= QUOTE_ONLY
     found: list[_Candidate] = []
+    verbs = VERBS.get(language, VERBS["en"])
     for k, tok in enumerate(toks):
         if tok.kind == "word":
-            found.extend(_candidates(toks, k, language))
+            word = tok.text.lower()
+            if word in verbs or word in _TRIGGERS:  # (most words start no frame)
+                found.extend(_candidates(toks, k, language))
         elif tok.kind == "quote" and k > 0 and toks[k - 1].text == ":":
             m = mention_before(toks, k - 1, language)  # Lloyd Austin: "…"
             if m is not None:
