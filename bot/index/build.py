@@ -9,6 +9,7 @@ documents, then joined.
 
 from __future__ import annotations
 
+import array
 import gc
 import itertools
 import json
@@ -114,7 +115,8 @@ def _scan(articles: Sequence[Article]) -> tuple[Segment, dict[str, Tokens]]:
         seg.art_pass.append(len(pass_para))
     for language, scan in scans.items():
         scan.words = list(all_ids[language])
-        scan.stream = np.asarray(streams[language], dtype=np.int32)
+        # (through an array of C ints: numpy converts a list of ints a third slower)
+        scan.stream = np.frombuffer(array.array("i", streams[language]), dtype=np.int32)
     return seg, scans
 
 
