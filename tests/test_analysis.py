@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.analysis import TOKEN_RE, Analyzer, analyzer, fold, fold_all, normalise_number
+from bot.analysis import (
+    TOKEN_RE,
+    Analyzer,
+    analyzer,
+    fold,
+    fold_all,
+    has_accents,
+    normalise_number,
+)
 from bot.compounds import split_compound
 
 
@@ -126,6 +134,28 @@ def test_tokens_are_those_of_the_plain_pattern(text: str) -> None:
 def test_fold_all_folds_each_token(text: str) -> None:
     tokens = TOKEN_RE.findall(text)
     assert fold_all(tokens) == [fold(t) for t in tokens]
+
+
+@given(_LETTERS)
+def test_plain_folding_is_folding_where_no_accent_is(text: str) -> None:
+    # answering folds a passage's tokens by case alone when has_accents() says it may
+    tokens = TOKEN_RE.findall(text)
+    assert has_accents(text) or fold_all(tokens, plain=True) == [fold(t) for t in tokens]
+
+
+def test_accents_are_what_folding_takes_away() -> None:
+    assert not has_accents("Straße nach Österreich, 12.000 Soldaten")
+    assert has_accents("Café in Zürich") and has_accents("„Nein“, sagte er")
+
+
+@given(st.lists(_LETTERS, min_size=1, max_size=4))
+def test_tokens_and_terms_whatever_the_cache_holds(texts: list[str]) -> None:
+    fresh, warm = Analyzer("de"), Analyzer("de")
+    warm.terms(texts[0])  # some of the tokens known, the others not
+    for text in texts:
+        expected = (TOKEN_RE.findall(text), frozenset(Analyzer("de").terms(text)))
+        assert fresh.tokens_and_terms(text) == expected
+        assert warm.tokens_and_terms(text) == expected
 
 
 def test_unknown_language_is_refused() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.sentences import split_sentences
+from bot.sentences import sentence_spans, split_sentences
 
 
 def sentences(text: str, language: str = "de") -> list[str]:
@@ -80,3 +80,9 @@ def test_a_paragraph_of_at_most_max_words_is_one_passage(text: str) -> None:
     assert pieces(one, "de") == [(0, len(one), None)]
     longer = one.replace("Wort.", "Wort Wort. Noch ein Satz.")
     assert len(pieces(longer, "de")) == 2
+
+
+@given(st.text(st.sampled_from("Ab. c? D! „E.“ 3.5 z. B. \n"), max_size=60))
+def test_remembered_spans_are_the_split(text: str) -> None:
+    assert sentence_spans(text, "de") == tuple(split_sentences(text, "de"))
+    assert sentence_spans(text, "de") == tuple(split_sentences(text, "de"))  # remembered
