@@ -176,7 +176,9 @@ def widened(groups: list[QueryGroup], who: Asked, language: str) -> list[QueryGr
     extra = _entity_terms(who.entity, language)
     out = []
     for g in groups:
-        if who.entity in entities.keys_in(g.word):
+        # of a compound ("US-Regierung": groups usregier, us, regier) only the group of
+        # the entity's own word: "Regierung" must still be found
+        if who.entity in entities.keys_in(g.word) and extra.intersection(g.terms):
             added = tuple(t for t in sorted(extra) if t not in g.terms)
             trust = (*(g.trust or (1.0,) * len(g.terms)), *(WIDER_TRUST,) * len(added))
             g = replace(g, terms=(*g.terms, *added), trust=trust)

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import statements
 from bot.engine import Engine
+from bot.query import build_query
+from bot.question import analyse
 from bot.render import as_json, as_text
 
 ARTICLES = Path(__file__).parent / "articles"
@@ -102,3 +105,21 @@ def test_the_source_link_points_at_the_sentence(tmp_path: Path) -> None:
     snippet = Engine.load(knowledge).answer("Wie viele Wohnungen?").snippets[0]
     assert snippet.link is not None
     assert snippet.link.startswith("https://news.example/a#:~:text=")
+
+
+
+def test_a_compound_asks_for_its_other_part_too(bundled_engine: Engine) -> None:
+    # "US-Regierung" (groups usregier, us, regier): every word of the US stands for its
+    # "US", but "Regierung" must still be found as itself, not as any word of the US
+    question = "Was sagt die US-Regierung?"
+    q = analyse(question)
+    collection = bundled_engine.collections[0]
+    groups = build_query(q, collection.language, collection.index.vocab)
+    who = statements.asked(question, q.language, q.kind)
+    assert who is not None and who.entity == "US"
+    wide = {g.terms[0]: g.terms for g in statements.widened(groups, who, collection.language)}
+    assert {"washington", "pentagon"} <= set(wide["us"])
+    assert wide["regier"] == ("regier",)
+    answer = bundled_engine.answer(question)
+    assert answer.snippets[0].attribution is not None
+    assert answer.snippets[0].attribution.speaker == "Lloyd Austin"
