@@ -76,12 +76,18 @@ _EN_ADJECTIVES = frozenset(
     press state national acting chief high-ranking unnamed anonymous local regional federal
     interior
     """.split())
-# observers speak about an entity, not for it ("Russland-Experte")
+# observers speak about an entity, not for it ("Russland-Experte"); nor do its parties,
+# candidates, opponents and rich ("der US-Republikaner Marco Rubio" is no voice of the US)
 OBSERVERS = frozenset(
     """
     experte expertin analyst analystin korrespondent korrespondentin reporter reporterin
     journalist journalistin beobachter beobachterin kritiker kritikerin forscher forscherin
     wissenschaftler wissenschaftlerin expert correspondent observer critic researcher
+    republikaner republikanerin demokrat demokratin kandidat kandidatin bewerber bewerberin
+    oppositionelle oppositioneller oppositionspolitiker oppositionspolitikerin
+    oppositionsführer oppositionsführerin aktivist aktivistin dissident dissidentin
+    milliardär milliardärin republican democrat candidate nominee activist dissident
+    billionaire
     """.split())
 _DETS = frozenset(
     "der die das des dem den ein eine einer eines einem einen dessen deren sein seine seinen "

@@ -171,6 +171,10 @@ def test_a_surname_is_no_adjective() -> None:
 def test_observers_speak_for_no_one() -> None:
     [a] = one("Russland werde nicht nachgeben, sagte der Russland-Experte Hans Maier.")
     assert (a.speaker, a.role, a.speaks_for) == ("Hans Maier", "Russland-Experte", ())
+    [a] = one("Ich wäre nicht die richtige Wahl, sagte der US-Republikaner Marco Rubio.")
+    assert (a.speaker, a.speaks_for) == ("Marco Rubio", ())
+    [a] = one("Man warte ab, sagte der US-Verteidigungsminister Lloyd Austin.")
+    assert (a.speaker, a.speaks_for) == ("Lloyd Austin", ("US",))
 
 
 @pytest.mark.parametrize(("text", "speaker", "kind"), [
