@@ -21,8 +21,8 @@ from bot import trees
 from bot.features import ANSWER_FEATURES
 
 # in the order of features.RANK_FEATURES (scripts/fit_confidence.py --write sets them)
-RANK_WEIGHTS = (0.529, 0.439, 3.367, 3.222, 5.492, 1.028, 0.262, -1.123, 2.018, 2.946, 3.141,
-                1.475, -0.255, 0.298, 0.928, 1.019, -0.483, 2.956, 0.294, -1.454, 0.483)
+RANK_WEIGHTS = (0.738, 0.528, 3.171, 3.041, 5.19, 1.196, 0.257, -1.153, 1.98, 2.966, 3.168, 1.358,
+                -0.304, 0.249, 0.951, 1.02, -0.323, 3.316, 0.294, -1.439, 0.39)
 THRESHOLD = 0.2
 # With the semantic extra: ranking points per point of cosine below the nearest
 # candidate's (multilingual-e5-small: about 0.75 for an unrelated passage, 0.85 for one

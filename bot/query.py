@@ -89,21 +89,31 @@ def _build(question: Question, language: str) -> list[QueryGroup]:
     groups: list[QueryGroup] = []
     seen: set[tuple[str, ...]] = set()
 
-    def add(terms: tuple[str, ...], word: str, part: bool = False) -> None:
+    def add(terms: tuple[str, ...], word: str, part: bool = False, trust: float = 1.0) -> None:
         if terms and terms not in seen:
             seen.add(terms)
-            groups.append(QueryGroup(terms, word, part=part))
+            groups.append(QueryGroup(terms, word, part=part,
+                                     trust=(trust,) * len(terms) if trust < 1.0 else ()))
 
     if question.language == language:
         one_word = len(question.focus) == 1 and question.words == 1
+        typed = language == "de" and question.text == question.text.casefold()
         for word in question.focus:
             joined = _with_particle(question, word, language)
             if one_word:
                 # "Putin", "Kursk", "soldiers": a single word may be of either language
                 joined = (*joined, *_translated(word, LANGUAGES, language)[1:])
-            for k, term in enumerate(target.token_terms(word)):
+            terms = target.token_terms(word)
+            guessed: tuple[str, ...] = ()
+            if typed and word.isalpha():
+                # typed all in lower case ("peskow nordkorea"): a word may be a noun, whose
+                # parts a capitalised compound gives (Nordkorea: nord, korea), trusted less
+                noun = target.token_terms(word[:1].upper() + word[1:])
+                guessed = tuple(t for t in noun[1:] if t not in terms)
+            for k, term in enumerate((*terms, *guessed)):
                 extra = tuple(t for t in joined if t != term) if k == 0 else ()
-                add((term, *dict.fromkeys(extra)), word, k > 0)
+                add((term, *dict.fromkeys(extra)), word, k > 0,
+                    GUESSED_PART_TRUST if k >= len(terms) else 1.0)
         return groups
 
     stops = stop_words(question.language)
@@ -116,6 +126,9 @@ def _build(question: Question, language: str) -> list[QueryGroup]:
             seen.add(terms)
             groups.append(QueryGroup(terms, word, trust=tuple(_trust(r) for _, r in ranked)))
     return groups
+
+
+GUESSED_PART_TRUST = 0.7  # a compound part of a lower-case word taken for a noun
 
 
 def _trust(rank: int) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.query import GUESSED_PART_TRUST, build_query
 from bot.question import analyse
 
 
@@ -61,3 +62,15 @@ def test_one_word_questions_are_searched_in_both_languages() -> None:
     assert "soldat" in group.terms
     [group] = build_query(analyse("Soldaten"), "de")
     assert group.terms[0] == "soldat"
+
+
+def test_a_query_typed_in_lower_case_looks_for_the_parts_of_its_nouns() -> None:
+    # "peskow nordkorea": typed in chat, its nouns are not capitalised, but a passage that
+    # says "Volksrepublik Korea" must still be found through the part of Nordkorea
+    def parts(text: str) -> dict[str, tuple[float, ...]]:
+        return {g.terms[0]: g.trust for g in build_query(analyse(text), "de") if g.part}
+
+    assert parts("Peskow Nordkorea")["korea"] == ()  # a capitalised noun's part: sure
+    assert parts("peskow nordkorea")["korea"] == (GUESSED_PART_TRUST,)  # guessed: less so
+    assert "korea" not in parts("Was sagt Peskow über nordkorea?")  # written with care
+    assert not parts("soldaten kursk")  # no compound: nothing added
