@@ -107,6 +107,9 @@ def newsbot(data: Path) -> dict[str, Any]:
     imported = time.perf_counter()
     engine = Engine.load(data / "knowledge")
     loaded = time.perf_counter()
+    from bot.collector import tune_for_serving
+
+    tune_for_serving()  # as `newsbot ask`, `chat` and `serve` answer
     qs = questions(data)
     # "loaded" unless the analysis code changed since newsbot-build (then it was rebuilt)
     out: dict[str, Any] = {"load_s": loaded - imported, "import_s": imported - started,

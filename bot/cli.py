@@ -166,9 +166,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _engine(args: argparse.Namespace, warm: bool = True) -> object:
+    from bot.collector import tune_for_serving
     from bot.engine import Engine
 
     engine = Engine.load(args.knowledge, warm=warm)
+    tune_for_serving()
     for error in engine.errors:
         print(f"newsbot: skipped: {error}", file=sys.stderr)
     if not engine.article_count():

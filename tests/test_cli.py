@@ -134,3 +134,16 @@ def test_index_uses_the_index_dir_of_the_environment(tmp_path: Path) -> None:
     assert f"-> {index}" in built.stdout and any(index.iterdir())
     again = newsbot("index", "--knowledge", str(BUNDLED), env=env)
     assert again.returncode == 0 and again.stdout.startswith("loaded: "), again.stdout
+
+
+def test_answering_processes_collect_cycles_less_often() -> None:
+    # bot/collector.py: the CLI's engine (ask, chat, eval) is served with the tuned collector
+    script = ("import gc, sys\nfrom bot.cli import main\nbefore = gc.get_threshold()\n"
+              "main(['ask', '--json', 'Wie viele Soldaten?'])\n"
+              "print(before, gc.get_threshold(), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "NEWSBOT_SEMANTIC": "off"}, check=False)
+    assert run.returncode == 0, run.stderr
+    from bot.collector import SERVING_THRESHOLDS
+
+    assert run.stderr.strip().splitlines()[-1] == f"(700, 10, 10) {SERVING_THRESHOLDS}"

@@ -231,9 +231,11 @@ def serve(
             raise ConfigError("--replica needs --webhook-url and the webhook secret that all "
                               "replicas share: set NEWSBOT_WEBHOOK_SECRET (or "
                               "webhook.secret_token)")
+        from bot.collector import tune_for_serving
         from bot.engine import Engine  # imported here: loading the engine is the slow part
 
         engine = Engine.load(config.knowledge)
+        tune_for_serving()
         knowledge = storage.knowledge_folder(config)
         db = storage.open_state(config, knowledge)
     except NewsbotError as exc:
