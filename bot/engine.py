@@ -48,6 +48,7 @@ FOLLOW_UP_BONUS = 2.0  # ranking points for a passage of the article a follow-up
 MAX_FOLLOWED = 200  # passages of a followed article read at most
 NO_NUMBER = 0.05  # the most a count question's answer is worth when its quote has no number
 COUNT_LOOK = 3  # candidates looked through for one that quotes a number
+SPEAKER_CANDIDATES = 24  # BM25 candidates of a question for someone's statements
 MAX_PARTS = 64  # parts of one long paragraph looked through for a figure's passage
 
 
@@ -206,6 +207,10 @@ class Engine:
         if follow_up is not None:
             q = followed(q, analyse(follow_up.question))
         who = statements.asked(question, q.language, q.kind)
+        if who is not None:
+            # BM25 favours the passages that name the speaker most, not those where they
+            # speak: the ranking reads more of them to find their statements
+            candidates = max(candidates, SPEAKER_CANDIDATES)
         found: list[Scored] = []
         for collection in self.collections:
             groups = build_query(q, collection.language, collection.index.vocab)

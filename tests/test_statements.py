@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot import statements
-from bot.engine import Engine
+from bot.engine import SPEAKER_CANDIDATES, Engine
 from bot.query import build_query
 from bot.question import analyse
 from bot.render import as_json, as_text
+from bot.retrieval import CANDIDATES
 
 ARTICLES = Path(__file__).parent / "articles"
 
@@ -123,3 +124,19 @@ def test_a_compound_asks_for_its_other_part_too(bundled_engine: Engine) -> None:
     answer = bundled_engine.answer(question)
     assert answer.snippets[0].attribution is not None
     assert answer.snippets[0].attribution.speaker == "Lloyd Austin"
+
+
+
+def test_a_question_for_statements_reads_more_candidates(tmp_path: Path) -> None:
+    # "Was sagt Russland?": BM25 ranks first the passages that name Russia most, not those
+    # where Russia speaks; the ranking reads SPEAKER_CANDIDATES of them, not CANDIDATES
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    crowd = [{"id": f"bericht-{n}", "title": f"Russland und Moskau {n}", "language": "de",
+              "text": f"Russland, Moskau und der Kreml: Bericht {n} über Russland."}
+             for n in range(30)]
+    (knowledge / "news.jsonl").write_text("".join(
+        json.dumps(a, ensure_ascii=False) + "\n" for a in crowd), "utf-8")
+    engine = Engine.load(knowledge)
+    assert len(engine.search("Was sagt Russland?")[1]) == SPEAKER_CANDIDATES
+    assert len(engine.search("Bericht über Russland")[1]) == CANDIDATES < SPEAKER_CANDIDATES
