@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +37,6 @@ from bot.index.segment import (
     Segment,
     Tokens,
     extend,
-    make_postings,
-    merge_postings,
     metadata_of,
 )
 from bot.knowledge import KnowledgeBase, load_files, load_jsonl_part, load_yaml, scan_files
@@ -147,65 +144,108 @@ def _index(
 ) -> None:
     """Postings for one language from its token stream and each token's terms.
 
-    Many documents are split in two halves made in two threads (numpy lets go of the
-    interpreter lock while it gathers and sorts) and then joined.
+    With many documents, two threads (numpy lets go of the interpreter lock while it
+    gathers and sorts) each make the keys of half the documents; the keys are then
+    split at a term, and each thread sorts and counts one side: the two sides' postings
+    follow each other, with nothing left to merge.
     """
     vocab: dict[str, int] = {}
     n_tok = len(analysed)
     tok_len = np.fromiter((len(t) for t in analysed), dtype=np.int64, count=n_tok)
     flat = [vocab.setdefault(term, len(vocab)) for terms in analysed for term in terms]
-    terms = _TokenTerms(list(vocab), np.asarray(flat, dtype=np.int64),
-                        np.zeros(n_tok + 1, dtype=np.int64), tok_len)
-    np.cumsum(tok_len, out=terms.offsets[1:])
-    half = len(counts) // 2
+    terms = _TokenTerms(list(vocab), np.asarray(flat, dtype=np.int64), tok_len)
     if len(counts) < PARALLEL_MIN:
-        postings = _stream_postings(terms, stream, counts, members)
+        keys, doc_terms = _keys(terms, stream, counts, 0)
+        uniq, tfs = _runs(keys)
     else:
+        half = len(counts) // 2
         cut = int(counts[:half].sum())
         with ThreadPoolExecutor(2) as pool:
-            first = pool.submit(_stream_postings, terms, stream[:cut], counts[:half],
-                                members[:half])
-            second = _stream_postings(terms, stream[cut:], counts[half:], members[half:])
-            postings = merge_postings(first.result(), second, 0)
-    postings.tokens = dict(zip(words, analysed, strict=True))
-    seg.postings[language] = postings
+            first = pool.submit(_keys, terms, stream[:cut], counts[:half], 0)
+            keys_b, terms_b = _keys(terms, stream[cut:], counts[half:], half)
+            keys_a, terms_a = first.result()
+            doc_terms = np.concatenate((terms_a, terms_b))
+            low, high = _split(keys_a, keys_b)
+            del keys_a, keys_b
+            got_low = pool.submit(_runs, low)
+            uniq_high, tfs_high = _runs(high)
+            uniq_low, tfs_low = got_low.result()
+        uniq = np.concatenate((uniq_low, uniq_high))
+        tfs = np.concatenate((tfs_low, tfs_high))
+    seg.postings[language] = Postings(
+        vocab=terms.vocab,
+        offsets=np.searchsorted(uniq, np.arange(len(terms.vocab) + 1, dtype=np.int64) << 32
+                                ).astype(np.int64),
+        docs=uniq.astype(np.int32),  # the low half of each key (documents < 2**31)
+        tfs=np.minimum(tfs, 65535).astype(np.uint16),
+        doc_len=doc_terms.astype(np.float32), passages=members,
+        tokens=dict(zip(words, analysed, strict=True)),
+    )
 
 
-@dataclass
 class _TokenTerms:
-    """Each token's terms as numbers (CSR: token t has terms ids[offsets[t]:offsets[t+1]])."""
+    """Each token's terms as numbers (CSR: token t has terms ids[offsets[t]:offsets[t+1]]),
+    its number of terms (a handful: int8), and its first term shifted into a key's high
+    half (0 for a token without terms: such tokens are never looked up)."""
 
-    vocab: list[str]
-    ids: I64
-    offsets: I64
-    lengths: I64
+    def __init__(self, vocab: list[str], ids: I64, lengths: I64) -> None:
+        self.vocab = vocab
+        self.ids = ids
+        self.offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.offsets[1:])
+        self.lengths = lengths.astype(np.int8)
+        self.first = np.zeros(len(lengths), dtype=np.int64)
+        has = lengths > 0
+        self.first[has] = ids[self.offsets[:-1][has]]
+        self.first <<= 32
 
 
-def _stream_postings(terms: _TokenTerms, stream: I32, counts: I64, members: I32) -> Postings:
-    """Postings of the documents whose tokens are `stream` (`counts` tokens each)."""
+def _keys(terms: _TokenTerms, stream: I32, counts: I64, doc0: int) -> tuple[I64, I64]:
+    """Keys term << 32 | document, one per term occurrence, of the documents (numbered
+    from `doc0`) whose tokens are `stream` (`counts` tokens each), and each document's
+    number of terms. Most tokens give one term; compounds several (the whole word and
+    its parts), stop words none."""
     n_docs = len(counts)
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)  # of each token occurrence
     lens = terms.lengths[stream]
-    # Keys term << 32 | document, one per term occurrence. Most tokens give one term;
-    # compounds several (the whole word and its parts), stop words none.
-    first = np.zeros(len(terms.lengths), dtype=np.int64)
-    has = terms.lengths > 0
-    first[has] = terms.ids[terms.offsets[:-1][has]]
+    doc_of = np.repeat(np.arange(doc0, doc0 + n_docs, dtype=np.int32), counts)
     one = lens == 1
-    keys = first[stream[one]]
-    keys <<= 32
+    keys = terms.first[stream[one]]
     keys |= doc_of[one]
     many = np.flatnonzero(lens > 1)
     if len(many):
-        m_tok, m_len = stream[many], lens[many]
+        m_tok, m_len = stream[many], lens[many].astype(np.int64)
         within = (np.arange(int(m_len.sum()), dtype=np.int64)
                   - np.repeat(np.cumsum(m_len) - m_len, m_len))
         extra = terms.ids[np.repeat(terms.offsets[m_tok], m_len) + within] << 32
         extra |= np.repeat(doc_of[many], m_len)
         keys = np.concatenate((keys, extra))
+    done = np.zeros(len(lens) + 1, dtype=np.int64)  # terms before each token
+    np.cumsum(lens, out=done[1:])
+    ends = np.zeros(n_docs + 1, dtype=np.int64)  # tokens before each document
+    np.cumsum(counts, out=ends[1:])
+    return keys, np.diff(done[ends])
+
+
+def _split(a: I64, b: I64) -> tuple[I64, I64]:
+    """The keys of a and b, split at the term near their median (by a sample)."""
+    sample = np.sort(np.concatenate((a[::4096], b[::4096])))
+    pivot = (int(sample[len(sample) // 2]) >> 32) << 32 if len(sample) else 0
+    low_a, low_b = a < pivot, b < pivot
+    low = np.concatenate((a[low_a], b[low_b]))
+    np.logical_not(low_a, out=low_a)
+    np.logical_not(low_b, out=low_b)
+    return low, np.concatenate((a[low_a], b[low_b]))
+
+
+def _runs(keys: I64) -> tuple[I64, I64]:
+    """The distinct keys (sorting `keys` in place) and how often each occurs."""
     keys.sort()
-    doc_terms = np.bincount(doc_of, weights=lens, minlength=n_docs).astype(np.int64)
-    return make_postings(terms.vocab, keys, doc_terms, members, {})
+    if not len(keys):
+        return keys, keys
+    starts = np.flatnonzero(keys[1:] != keys[:-1])
+    starts += 1
+    starts = np.concatenate((np.zeros(1, dtype=np.int64), starts))
+    return keys[starts], np.diff(starts, append=len(keys))
 
 
 def _analyse(articles: Sequence[Article], progress: Progress | None = None) -> Segment:
