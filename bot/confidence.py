@@ -21,8 +21,8 @@ from bot import trees
 from bot.features import ANSWER_FEATURES
 
 # in the order of features.RANK_FEATURES (scripts/fit_confidence.py --write sets them)
-RANK_WEIGHTS = (0.738, 0.528, 3.171, 3.041, 5.19, 1.196, 0.257, -1.153, 1.98, 2.966, 3.168, 1.358,
-                -0.304, 0.249, 0.951, 1.02, -0.323, 3.316, 0.294, -1.439, 0.39)
+RANK_WEIGHTS = (1.028, 0.576, 3.149, 3.0, 5.037, 1.37, 0.342, -1.111, 1.854, 2.99, 3.298, 1.067,
+                -0.271, 0.217, 0.859, 0.907, -0.367, 3.051, 0.287, -1.401, 0.199)
 THRESHOLD = 0.2
 # With the semantic extra: ranking points per point of cosine below the nearest
 # candidate's (multilingual-e5-small: about 0.75 for an unrelated passage, 0.85 for one

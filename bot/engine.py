@@ -213,7 +213,7 @@ class Engine:
             candidates = max(candidates, SPEAKER_CANDIDATES)
         found: list[Scored] = []
         for collection in self.collections:
-            groups = build_query(q, collection.language, collection.index.vocab)
+            groups = build_query(q, collection.language, index=collection.index)
             if who is not None:
                 groups = statements.widened(groups, who, collection.language)
             if not groups:
@@ -369,7 +369,7 @@ class Engine:
             return ()
         language = sure[0].passage.language
         collection = next(c for c in self.collections if c.language == language)
-        terms = {t for g in build_query(q, language, collection.index.vocab)
+        terms = {t for g in build_query(q, language, index=collection.index)
                  if g.word == q.counted for t in g.terms}
         lang = analyzer(language)
 

@@ -7,17 +7,21 @@ translations and the word itself (names and cognates match as they are).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.analysis import LANGUAGES, analyzer, fold, stop_words
+from bot.analysis import _JOINERS_RE, LANGUAGES, analyzer, fold, stop_words
 from bot.question import Question
 from bot.spelling import TRUST as TYPO_TRUST
 from bot.spelling import is_stop_word_typo, speller
 from bot.translate import translations
 from bot.transliterate import variants
 from bot.wordfreqs import zipf
+
+if TYPE_CHECKING:
+    from bot.backends.protocol import SearchIndex
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,22 @@ class QueryGroup:
 
 def build_query(
     question: Question, language: str, vocabulary: Mapping[str, int] | None = None,
+    index: SearchIndex | None = None,
 ) -> list[QueryGroup]:
     """The query for passages in `language`.
 
-    With the collection's `vocabulary`, a word none of whose forms the passages have is
-    also looked for in its other spellings (Peskov -> Peskow, Zelensky -> Selenskyj),
-    else in the known terms a typo away (bot/spelling.py); a word a typo away from a
-    stop word is dropped ("iwst").
+    With the collection's `vocabulary` (or its `index`'s), a word none of whose forms the
+    passages have is also looked for in its other spellings (Peskov -> Peskow, Zelensky
+    -> Selenskyj), else in the known terms a typo away (bot/spelling.py); a word a typo
+    away from a stop word is dropped ("iwst"). With the `index`, a translated word's
+    less sure translations that are far commoner than its sure ones are left out
+    (`_without_common`).
     """
     groups = _build(question, language)
+    if index is not None:
+        vocabulary = index.vocab
+        if question.language != language:
+            groups = [_without_common(g, index) for g in groups]
     if vocabulary is None:
         return groups
     stops = stop_words(question.language)
@@ -58,6 +69,33 @@ def build_query(
         typo = question.language == language and _typo(group.word, language)
         out.append(_respelled(group, language, vocabulary, typo))
     return out
+
+
+COMMONER = 10.0  # a less sure translation in this many times the documents is noise
+
+
+def _without_common(group: QueryGroup, index: SearchIndex) -> QueryGroup:
+    """`group` without its less sure translations that are in more than COMMONER times
+    the documents of its commonest sure term ("way": Weise, Weg ... kommen; "kept":
+    halten, behalten ... sagen). A group scores as its commonest term (BM25's idf of
+    the largest document frequency) and counts every term's occurrences: one common
+    word far down the list makes any passage that uses it look like it has the word.
+    Kept when no sure term is in the passages (nothing to compare with)."""
+    if not group.trust or len(group.terms) < 2:
+        return group
+    ids = [index.vocab.get(t) for t in group.terms]
+    # the idf of one term: the larger its document frequency, the smaller
+    idf = [index.group_idf([i]) if i is not None else None for i in ids]
+    sure = [v for v, trust in zip(idf, group.trust, strict=True) if trust >= 1.0 and v is not None]
+    if not sure:
+        return group
+    floor = min(sure) - math.log(COMMONER)
+    keep = [k for k, (v, trust) in enumerate(zip(idf, group.trust, strict=True))
+            if trust >= 1.0 or v is None or v >= floor]
+    if len(keep) == len(group.terms):
+        return group
+    return QueryGroup(tuple(group.terms[k] for k in keep), group.word, group.weight,
+                      group.part, tuple(group.trust[k] for k in keep))
 
 
 def _respelled(group: QueryGroup, language: str, vocabulary: Mapping[str, int],
@@ -118,14 +156,31 @@ def _build(question: Question, language: str) -> list[QueryGroup]:
 
     stops = stop_words(question.language)
     for word in question.focus:
+        parts = _parts(word, question.language)
+        word = "".join(parts) if len(parts) == 1 else word  # "ABC's" is "ABC"
         if fold(word) in stops:
             continue
-        ranked = _translated(word, (question.language,), language, ranks=True)
-        terms = tuple(t for t, _ in ranked)
-        if terms and terms not in seen:
-            seen.add(terms)
-            groups.append(QueryGroup(terms, word, trust=tuple(_trust(r) for _, r in ranked)))
+        # a joined word ("UK-wide", "AS-206") is translated as it is written and part by
+        # part, as a German compound is looked for in its parts too
+        pieces = [word, *(p for p in parts if fold(p) not in stops)] if len(parts) > 1 \
+            else [word]
+        for k, piece in enumerate(pieces):
+            ranked = _translated(piece, (question.language,), language, ranks=True)
+            terms = tuple(t for t, _ in ranked)
+            if terms and terms not in seen:
+                seen.add(terms)
+                groups.append(QueryGroup(terms, word, part=k > 0,
+                                         trust=tuple(_trust(r) for _, r in ranked)))
     return groups
+
+
+def _parts(word: str, language: str) -> list[str]:
+    """The parts of a word joined by hyphens or apostrophes, without an English
+    possessive or contraction ("Russia's", "don't"): one part for a simple word."""
+    parts = [p for p in _JOINERS_RE.split(word) if p]
+    if language == "en" and len(parts) > 1 and parts[-1].lower() in ("s", "t"):
+        parts = parts[:-1] if len(parts) > 2 else ["".join(parts[:-1])]
+    return parts or [word]
 
 
 GUESSED_PART_TRUST = 0.7  # a compound part of a lower-case word taken for a noun
