@@ -38,25 +38,22 @@ class QueryGroup:
 
 
 def build_query(
-    question: Question, language: str, vocabulary: Mapping[str, int] | None = None,
-    index: SearchIndex | None = None,
+    question: Question, language: str, index: SearchIndex | None = None,
 ) -> list[QueryGroup]:
     """The query for passages in `language`.
 
-    With the collection's `vocabulary` (or its `index`'s), a word none of whose forms the
-    passages have is also looked for in its other spellings (Peskov -> Peskow, Zelensky
-    -> Selenskyj), else in the known terms a typo away (bot/spelling.py); a word a typo
-    away from a stop word is dropped ("iwst"). With the `index`, a translated word's
-    less sure translations that are far commoner than its sure ones are left out
-    (`_without_common`).
+    With the collection's `index`, a word none of whose forms the passages have is also
+    looked for in its other spellings (Peskov -> Peskow, Zelensky -> Selenskyj), else in
+    the known terms a typo away (bot/spelling.py); a word a typo away from a stop word is
+    dropped ("iwst"); and a translated word's less sure translations that are far
+    commoner than its sure ones are left out (`_without_common`).
     """
     groups = _build(question, language)
-    if index is not None:
-        vocabulary = index.vocab
-        if question.language != language:
-            groups = [_without_common(g, index) for g in groups]
-    if vocabulary is None:
+    if index is None:
         return groups
+    vocabulary = index.vocab
+    if question.language != language:
+        groups = [_without_common(g, index) for g in groups]
     stops = stop_words(question.language)
     out = []
     for group in groups:
@@ -157,7 +154,7 @@ def _build(question: Question, language: str) -> list[QueryGroup]:
     stops = stop_words(question.language)
     for word in question.focus:
         parts = _parts(word, question.language)
-        word = "".join(parts) if len(parts) == 1 else word  # "ABC's" is "ABC"
+        word = parts[0] if len(parts) == 1 else word  # "ABC's" is "ABC"
         if fold(word) in stops:
             continue
         # a joined word ("UK-wide", "AS-206") is translated as it is written and part by
@@ -179,7 +176,7 @@ def _parts(word: str, language: str) -> list[str]:
     possessive or contraction ("Russia's", "don't"): one part for a simple word."""
     parts = [p for p in _JOINERS_RE.split(word) if p]
     if language == "en" and len(parts) > 1 and parts[-1].lower() in ("s", "t"):
-        parts = parts[:-1] if len(parts) > 2 else ["".join(parts[:-1])]
+        parts = parts[:-1]
     return parts or [word]
 
 

@@ -112,7 +112,7 @@ def _chosen_again(engine: Engine, question: str, passage: Passage,
 
     collection = next(c for c in engine.collections if c.language == passage.language)
     q = analyse(question)
-    groups = build_query(q, collection.language, collection.index.vocab)
+    groups = build_query(q, collection.language, index=collection.index)
     who = statements.asked(question, q.language, q.kind)
     if who is not None:
         groups = statements.widened(groups, who, collection.language)

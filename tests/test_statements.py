@@ -115,7 +115,7 @@ def test_a_compound_asks_for_its_other_part_too(bundled_engine: Engine) -> None:
     question = "Was sagt die US-Regierung?"
     q = analyse(question)
     collection = bundled_engine.collections[0]
-    groups = build_query(q, collection.language, collection.index.vocab)
+    groups = build_query(q, collection.language, index=collection.index)
     who = statements.asked(question, q.language, q.kind)
     assert who is not None and who.entity == "US"
     wide = {g.terms[0]: g.terms for g in statements.widened(groups, who, collection.language)}
