@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+from collections.abc import Mapping
 from importlib import resources
 
 PAIRS: dict[str, tuple[str, str]] = {
@@ -78,6 +79,11 @@ class Dictionary:
 
     def __len__(self) -> int:
         return len(self._table)
+
+    @property
+    def headwords(self) -> Mapping[str, str]:
+        """Every word looked up as written (lower case), to its translations."""
+        return self._table
 
 
 @functools.cache

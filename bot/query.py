@@ -16,7 +16,7 @@ from bot.analysis import _JOINERS_RE, LANGUAGES, analyzer, fold, stop_words
 from bot.question import Question
 from bot.spelling import TRUST as TYPO_TRUST
 from bot.spelling import is_stop_word_typo, speller
-from bot.translate import translations
+from bot.translate import dictionary_headwords, translations
 from bot.transliterate import variants
 from bot.wordfreqs import zipf
 
@@ -61,13 +61,20 @@ def build_query(
                 and _typo(group.word, question.language) \
                 and is_stop_word_typo(fold(group.word), stops):
             continue
-        # a typo is corrected in the question's own language only: across languages an
-        # unknown word is a missing translation, not a typo
-        typo = question.language == language and _typo(group.word, language)
-        out.append(_respelled(group, language, vocabulary, typo))
+        # across languages an unknown word is mostly a missing translation, not a typo;
+        # but a name is written alike in both ("Sentanta Sports": Setanta)
+        typo = _typo(group.word, language) and (
+            question.language == language
+            or (group.word[:1].isupper() and len(group.word) >= CROSS_TYPO_LENGTH
+                and _typo(group.word, question.language)))
+        out.append(_respelled(group, language, vocabulary, typo,
+                              cross=question.language != language))
     return out
 
 
+# a name of a question in another language is corrected from this length: shorter ones
+# have too many common terms a typo away ("Gegeen": gegeben)
+CROSS_TYPO_LENGTH = 7
 COMMONER = 10.0  # a less sure translation in this many times the documents is noise
 
 
@@ -96,7 +103,7 @@ def _without_common(group: QueryGroup, index: SearchIndex) -> QueryGroup:
 
 
 def _respelled(group: QueryGroup, language: str, vocabulary: Mapping[str, int],
-               typo: bool = False) -> QueryGroup:
+               typo: bool = False, cross: bool = False) -> QueryGroup:
     if group.part or any(t in vocabulary for t in group.terms) or not group.word.isalpha():
         return group
     target = analyzer(language)
@@ -104,7 +111,13 @@ def _respelled(group: QueryGroup, language: str, vocabulary: Mapping[str, int],
     found = [t for t in terms if t and t in vocabulary]
     trusted = 0.9
     if not found and group.terms and typo:
-        found, trusted = list(speller(vocabulary).near(group.terms[0])), TYPO_TRUST
+        # (a name in a question of another language: its term as the passages' language
+        # makes it, not the question's stem)
+        term = (target.token_terms(group.word)[:1] or group.terms[:1])[0] if cross \
+            else group.terms[0]
+        stops = stop_words(language)  # a name a typo away from "gegen" is no "gegen"
+        found = [t for t in speller(vocabulary).near(term) if t not in stops]
+        trusted = TYPO_TRUST
     if not found:
         return group
     added = tuple(dict.fromkeys(found))
@@ -163,12 +176,35 @@ def _build(question: Question, language: str) -> list[QueryGroup]:
             else [word]
         for k, piece in enumerate(pieces):
             ranked = _translated(piece, (question.language,), language, ranks=True)
+            trust = [_trust(r) for _, r in ranked]
+            if len(ranked) <= 1 and piece.islower():
+                # no translation: a typo ("agenchy") is translated as the dictionary word
+                # a typo away, trusted less
+                near = _headword_near(piece, question.language, language)
+                if near is not None:
+                    known = {t for t, _ in ranked}
+                    more = [(t, r) for t, r in _translated(near, (question.language,), language,
+                                                           ranks=True)
+                            if r >= 0 and t not in known]
+                    ranked = (*ranked, *more)
+                    trust += [_trust(r) * TYPO_TRUST for _, r in more]
             terms = tuple(t for t, _ in ranked)
             if terms and terms not in seen:
                 seen.add(terms)
-                groups.append(QueryGroup(terms, word, part=k > 0,
-                                         trust=tuple(_trust(r) for _, r in ranked)))
+                groups.append(QueryGroup(terms, word, part=k > 0, trust=tuple(trust)))
     return groups
+
+
+def _headword_near(word: str, source: str, target: str) -> str | None:
+    """The word of the `source`-`target` dictionary nearest to `word` within a typo or
+    two (bot/spelling.py), when `word` is no word of `source` at all."""
+    if not _typo(word, source):
+        return None
+    headwords = dictionary_headwords(source, target)
+    if not headwords:
+        return None
+    near = speller(headwords).near(fold(word))
+    return near[0] if near else None
 
 
 def _parts(word: str, language: str) -> list[str]:

@@ -32,7 +32,7 @@ def max_edits(word: str) -> int:
 class Speller:
     """Near terms of one collection's vocabulary, bucketed by first letter and length."""
 
-    def __init__(self, vocabulary: Mapping[str, int]) -> None:
+    def __init__(self, vocabulary: Mapping[str, object]) -> None:
         self._size = len(vocabulary)
         grouped: Callable[[str, int], list[str]] | None = getattr(
             vocabulary, "spelled_like", None)
@@ -60,10 +60,10 @@ class Speller:
         return tuple(t for t, _, _ in sorted(found, key=lambda f: (f[1], f[2])))
 
 
-_spellers: dict[int, tuple[Mapping[str, int], Speller]] = {}
+_spellers: dict[int, tuple[Mapping[str, object], Speller]] = {}
 
 
-def speller(vocabulary: Mapping[str, int]) -> Speller:
+def speller(vocabulary: Mapping[str, object]) -> Speller:
     """The speller of a vocabulary (made once per vocabulary and size)."""
     known = _spellers.get(id(vocabulary))
     if known is None or known[0] is not vocabulary or known[1]._size != len(vocabulary):

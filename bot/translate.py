@@ -7,6 +7,7 @@ word itself for names and cognates), scored as one pseudo-term by the index.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 MAX_TRANSLATIONS = 10
@@ -26,3 +27,15 @@ def translations(word: str, source: str, target: str) -> tuple[str, ...]:
     except (FileNotFoundError, ValueError):
         return ()
     return tuple(dictionary.translations(word, limit=MAX_TRANSLATIONS))
+
+
+def dictionary_headwords(source: str, target: str) -> Mapping[str, str]:
+    """The words the `source`-`target` dictionary translates (empty if it is missing)."""
+    try:
+        from bot.dictionary import Dictionary
+    except ImportError:
+        return {}
+    try:
+        return Dictionary.load(f"{source}-{target}").headwords
+    except (FileNotFoundError, ValueError):
+        return {}

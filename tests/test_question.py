@@ -95,6 +95,33 @@ def test_an_english_hyphenated_word_is_looked_for_in_its_parts_too() -> None:
     assert ("206",) in [g.terms for g in flight if g.part]
 
 
+def test_an_english_typo_is_translated_as_the_dictionary_word_a_typo_away() -> None:
+    # "benefits agenchy": no dictionary has "agenchy"; "agency" is one edit away
+    def terms(text: str) -> dict[str, dict[str, float]]:
+        return {g.word: dict(zip(g.terms, g.trust or (1.0,) * len(g.terms), strict=True))
+                for g in build_query(analyse(text), "de")}
+
+    typed = terms("What was the benefits agenchy checking?")["agenchy"]
+    right = terms("What was the benefits agency checking?")["agency"]
+    assert "agentur" in typed and typed["agentur"] < right["agentur"]  # trusted less
+    assert set(typed) - {"agenchy"} == set(right) - {"agency"}
+    # a name is not a typo of a dictionary word, nor a real word the dictionary lacks
+    assert list(terms("Who is Sentanta?")["Sentanta"]) == ["sentanta"]
+
+
+def test_a_misspelt_name_in_an_english_question_meets_the_german_spelling() -> None:
+    # names are written alike in both languages, so a typo in one is corrected against
+    # the passages' terms as a German question's is ("Sentanta Sports": Setanta)
+    index = _Index({"setanta": 3, "sport": 50, "gegeb": 400, "gegn": 90})
+    [name] = [g for g in build_query(analyse("What did Sentanta Sports launch?"), "de",
+                                     index=index) if g.word == "Sentanta"]
+    assert name.terms == ("sentanta", "setanta") and name.trust[1] < 1.0
+    # a short name has too many common terms a typo away: left as typed
+    [short] = [g for g in build_query(analyse("Who murdered Gegeen?"), "de", index=index)
+               if g.word == "Gegeen"]
+    assert short.terms == ("gege",)
+
+
 class _Index:
     """The document frequencies of a few terms, as a SearchIndex gives their idf."""
 
