@@ -329,7 +329,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     if not allow:
         allow = load_config(args.config).allow_private_networks
     here = Path("knowledge")
-    fresh = args.knowledge is None and not os.environ.get("NEWSBOT_KNOWLEDGE") and not here.exists()
+    fresh = args.knowledge is None and _configured_knowledge() is None \
+        and not here.exists()
     folder = target_dir(here if fresh else args.knowledge)
     if fresh:
         print(f"newsbot: created {folder} for the articles (ask, chat and serve read them "
@@ -452,13 +453,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  replica=args.replica)
 
 
+def _configured_knowledge() -> Path | None:
+    """The knowledge the environment names (bot/settings.py), if any."""
+    from bot.settings import Settings
+
+    return Settings.from_env().knowledge
+
+
 def _feeds_state(args: argparse.Namespace) -> tuple[State, Path]:
     """The state database of the knowledge folder (or --database) and the folder."""
     from bot.ingest import target_dir
     from bot.state import State, resolve_url
 
     here = Path("knowledge")
-    fresh = args.knowledge is None and not os.environ.get("NEWSBOT_KNOWLEDGE") and not here.exists()
+    fresh = args.knowledge is None and _configured_knowledge() is None \
+        and not here.exists()
     folder = target_dir(here if fresh and args.command == "follow" else args.knowledge)
     return State.open(resolve_url(folder, args.database)), folder
 

@@ -100,11 +100,13 @@ def target_dir(
     explicit: Path | None, environ: Mapping[str, str] | None = None, cwd: Path | None = None
 ) -> Path:
     """Where new articles go: `explicit`, else $NEWSBOT_KNOWLEDGE, else ./knowledge."""
-    env = os.environ if environ is None else environ
+    from bot.settings import Settings
+
+    configured = Settings.from_env(environ).knowledge
     if explicit is not None:
         folder = explicit
-    elif env.get(KNOWLEDGE_ENV):
-        folder = Path(env[KNOWLEDGE_ENV])
+    elif configured is not None:
+        folder = configured
     else:
         folder = (cwd or Path.cwd()) / "knowledge"
         if not folder.is_dir():

@@ -32,7 +32,8 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from bot.ingest import KNOWLEDGE_ENV, IngestError, target_dir
+from bot.ingest import IngestError, target_dir
+from bot.settings import Settings
 from bot.state import State, resolve_url, shown_url
 from bot.telegram import logs
 from bot.telegram.config import Config
@@ -48,9 +49,8 @@ def knowledge_folder(config: Config, environ: Mapping[str, str] | None = None,
     """The folder of the user's own that the bot serves, as ``newsbot add`` and ``newsbot
     follow`` find it (`knowledge`, $NEWSBOT_KNOWLEDGE, ./knowledge), or None when it serves
     the bundled articles."""
-    env = os.environ if environ is None else environ
     here = (cwd or Path.cwd()) / "knowledge"
-    chosen = config.knowledge or (Path(env[KNOWLEDGE_ENV]) if env.get(KNOWLEDGE_ENV) else None)
+    chosen = config.knowledge or Settings.from_env(environ).knowledge
     return own_folder(chosen or (here if here.is_dir() else None))
 
 
