@@ -67,7 +67,7 @@ QUOTE_WEIGHTS = (-0.562, 7.886, 0.238, 0.62, 0.075, 0.555, -1.623, 0.087)
 SECOND_SENTENCE_COST = 0.0
 # A single sentence holding the answer kind is quoted alone when the quote model
 # scores it at most this much below its preferred window (shorter quotes).
-SINGLE_SLACK = 0.25
+SINGLE_SLACK = 0.1
 # ... and this much when a count question's number is bound to the noun it counts
 FULL_SLACK = 1.0
 
