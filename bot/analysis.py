@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
-from typing import Any, Protocol
+from typing import Protocol
 
 import Stemmer
 
+from bot import lemmas
 from bot.compounds import split_compound
 from bot.wordfreqs import frequencies, zipf
 
@@ -235,8 +236,9 @@ class Analyzer:
 
     def load_data(self) -> None:
         """Load the lemma tables, simplemma's dictionary and the word frequencies now."""
-        _lemma_table(self.language)
-        _simplemma().lemmatize("Zzyzxq", lang=self.language)
+        if not lemmas.ready(self.language):
+            _lemma_table(self.language)
+        lemmas.lemmatize("Zzyzxq", self.language)
         zipf("haus", self.language)
         frequencies(self.language)
 
@@ -247,9 +249,10 @@ class Analyzer:
     def lemma(self, word: str) -> str:
         """simplemma's lemma; for German weak participles it misses
         ("abgefeuert", "eingesetzt") the infinitive, when that is a known word."""
-        known = _lemma_table(self.language).get(word)
-        lemma = known if known is not None else str(
-            _simplemma().lemmatize(word, lang=self.language))
+        # (the table of common words saves decoding simplemma's dictionary; its saved
+        # trie, bot/lemmas.py, opens faster than the table)
+        known = None if lemmas.ready(self.language) else _lemma_table(self.language).get(word)
+        lemma = known if known is not None else lemmas.lemmatize(word, self.language)
         if self.language == "de" and lemma == word and word.islower():
             m = _PARTICIPLE_RE.fullmatch(word)
             if m:
@@ -258,14 +261,6 @@ class Analyzer:
                 if zipf(infinitive, "de") >= 1.5:
                     return infinitive
         return lemma
-
-
-def _simplemma() -> Any:
-    """simplemma, imported when a word first needs it (0.1 s of every start otherwise:
-    a question about a saved index is analysed from the index's own table)."""
-    import simplemma
-
-    return simplemma
 
 
 @lru_cache(maxsize=4)

@@ -43,12 +43,12 @@ class Dictionary:
         variants = [word, word.lower()]
         if self.source_lang == "de":
             variants.append(word.capitalize())
-        import simplemma  # here: 0.1 s to import, and most words need no lemma
+        from bot import lemmas  # here: most words need no lemma
 
         out: list[str] = []
         for v in variants:
             try:
-                lem = simplemma.lemmatize(v, lang=self.source_lang).lower()
+                lem = lemmas.lemmatize(v, self.source_lang).lower()
             except ValueError:
                 continue
             if lem not in out:

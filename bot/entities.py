@@ -188,8 +188,10 @@ def _mention(entries: list[tuple[str, str]], start: int, end: int) -> EntityMent
 @functools.cache
 def table() -> Table:
     """The shipped table, loaded once."""
+    # libyaml's loader when PyYAML has it: 3 ms instead of 26 (the first answer waits)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with TABLE_PATH.open(encoding="utf-8") as f:
-        return Table(yaml.safe_load(f))
+        return Table(yaml.load(f, Loader=loader))
 
 
 def mentions(text: str) -> list[EntityMention]:

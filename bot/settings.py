@@ -82,3 +82,9 @@ class Settings:
 
 def _listed(value: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in value.split(",") if s.strip())
+
+
+def cache_home(env: Mapping[str, str] | None = None) -> Path:
+    """newsbot's folder in the user's cache ($XDG_CACHE_HOME/newsbot, ~/.cache/newsbot)."""
+    env = os.environ if env is None else env
+    return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"

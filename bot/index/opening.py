@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import lemmas
 from bot.analysis import LANGUAGES, analyzer
 from bot.errors import KnowledgeError, shown
 from bot.index import manifest as manifests
@@ -44,6 +45,7 @@ from bot.index.store import Store
 from bot.index.strings import Analyses, StringTable
 from bot.knowledge import KnowledgeBase, load, load_jsonl, load_yaml, scan_files
 from bot.models import Article
+from bot.settings import cache_home
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ def default_index_dir(root: Path) -> Path:
 
 def cache_index_dir(root: Path) -> Path:
     """The fallback in the user's cache folder, one per knowledge path."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
+    base = cache_home()
     tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return base / f"index-{tag}"
 
@@ -123,6 +125,8 @@ def _build(
         hashed = pool.submit(lambda: {_rel(root, f): file_info(f, stats[f]) for f in files})
         with collector_paused():
             _consult_old_analysis(old, fingerprint)
+            for language in LANGUAGES:  # once per machine: later processes lemmatise at once
+                lemmas.prepare(language)
             kb, seg = load_and_build(root, progress, files=files)
         infos = hashed.result()
     manifest = {
