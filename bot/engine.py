@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import backends, selection, semantic, statements, textfragment
-from bot.analysis import analyzer
+from bot.analysis import LANGUAGES, analyzer
 from bot.answering import Scored, score_hits
 from bot.collection import Collection
 from bot.confidence import COSINE_WEIGHT, confidences, rank_score
@@ -31,6 +31,7 @@ from bot.index import (
     memory_store,
     open_index,
 )
+from bot.index.warming import warm_analysis
 from bot.knowledge import KnowledgeBase
 from bot.locks import ReadWriteLock
 from bot.models import Answer, Article, Figure, FollowUp, Hit, Passage, Snippet, Source, Span
@@ -97,8 +98,9 @@ class Engine:
         is opened with index.open_index — the saved one beside the knowledge (or in
         `index_dir`) when it matches, updated when articles were added, rebuilt
         otherwise, or one in memory — and the semantic extra attached when it is on.
-        `warm` reads the saved index into the page cache in the background (for a front
-        end that answers more than one question: index/warming.py).
+        `warm` reads the saved index into the page cache and loads the analysis data in
+        the background (for a front end that answers more than one question:
+        index/warming.py).
         """
         settings = (settings or Settings.from_env()).but(path, index_dir)
         root = settings.knowledge_path()
@@ -119,6 +121,7 @@ class Engine:
             engine.semantic = semantic.attach(loaded.store, loaded.directory)
         if warm:
             loaded.store.warm()
+            warm_analysis(LANGUAGES)  # what the first questions would wait for
         return engine
 
     def reload(self) -> list[str]:
