@@ -23,6 +23,7 @@ Folders are made once under `work` and reused (their saved indexes too).
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 from collections.abc import Iterator
@@ -45,6 +46,15 @@ class Archive:
     questions: Path
     answers_there: bool  # False: every question's paragraph is missing (all must be refused)
     use: str  # "fit" (fitting only), "both", or "eval" (measuring only)
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    """A script's parser with the options every archive script takes: where the eval
+    data are (`--eval`) and where the archives are made (`--work`)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/newsbot-fit"))
+    return parser
 
 
 def lines(path: Path) -> list[dict[str, Any]]:

@@ -23,7 +23,6 @@ the indexer's code first (docs/scale-out.md).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from archives import ROOT, Archive, archives, expected, lines
+from archives import Archive, archives, arguments, expected, lines
 
 
 @dataclass
@@ -117,9 +116,7 @@ def measure(archive: Archive, thresholds: list[float], work: Path,
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/newsbot-fit"))
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--curve", default="0.05,0.1,0.15,0.2,0.3,0.5")
     parser.add_argument("--only", default="", help="comma-separated archive names")
     parser.add_argument("--semantic", action="store_true",

@@ -29,7 +29,6 @@ bot/data/answerability.json and the weights printed for bot/confidence.py.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -49,7 +48,7 @@ from bot.engine import Engine
 from bot.features import ANSWER_FEATURES, ANSWER_MONOTONE, RANK_FEATURES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from archives import ROOT, archives, expected, lines
+from archives import ROOT, archives, arguments, expected, lines
 
 
 @dataclass
@@ -133,9 +132,7 @@ def write_weights(weights: tuple[float, ...]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/newsbot-fit"))
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "bot" / "data" / "answerability.json")
     parser.add_argument("--write", action="store_true",
                         help="write the fitted RANK_WEIGHTS into bot/confidence.py")

@@ -11,20 +11,17 @@ are left out). `--list` prints the questions of one category.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from archives import ROOT, archives, expected, lines
+from archives import ROOT, archives, arguments, expected, lines
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/newsbot-fit"))
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--only", default="xquad-de,xquad-en,mlqa")
     parser.add_argument("--list", default="", help="a category, e.g. lower-found")
     args = parser.parse_args()

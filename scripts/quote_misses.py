@@ -28,13 +28,11 @@ if TYPE_CHECKING:
     from bot.models import Passage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from archives import ROOT, archives, expected, lines
+from archives import archives, arguments, expected, lines
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/newsbot-fit"))
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--only", default="xquad-de,xquad-en,mlqa")
     parser.add_argument("--single-slack", type=float, default=None)
     parser.add_argument("--second-sentence-cost", type=float, default=None)
