@@ -43,15 +43,22 @@ def warm(paths: Sequence[Path]) -> threading.Thread:
 
 def warm_analysis(languages: Sequence[str]) -> threading.Thread:
     """Load, in a daemon thread, the data the first questions would otherwise wait for:
-    the word frequencies and lemmas of each language (0.3–0.8 s each, bot/analysis.py)
-    and the table of institutions (bot/entities.py)."""
+    the word frequencies and lemmas of each language (0.3–0.8 s each, bot/analysis.py),
+    the table of institutions (bot/entities.py) and the dictionaries' typo matchers
+    (0.3 s each, query._headword_near)."""
     def run() -> None:
         from bot import entities
         from bot.analysis import analyzer
+        from bot.spelling import speller
+        from bot.translate import dictionary_headwords
 
         for language in languages:
             analyzer(language).load_data()
         entities.table()
+        for source in languages:
+            for target in languages:
+                if source != target:
+                    speller(dictionary_headwords(source, target))
 
     thread = threading.Thread(target=run, name="newsbot-analysis-warm", daemon=True)
     thread.start()
