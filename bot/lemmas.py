@@ -25,7 +25,6 @@ from bot.settings import cache_home
 log = logging.getLogger(__name__)
 
 
-
 @lru_cache(maxsize=1)
 def trie_dir() -> Path:
     """Where the tries of this simplemma version are kept."""
