@@ -217,6 +217,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     assert isinstance(engine, Engine)
+    engine.warm_analysis()  # while the first question is typed
     try:
         import readline
 

@@ -98,9 +98,8 @@ class Engine:
         is opened with index.open_index — the saved one beside the knowledge (or in
         `index_dir`) when it matches, updated when articles were added, rebuilt
         otherwise, or one in memory — and the semantic extra attached when it is on.
-        `warm` reads the saved index into the page cache and loads the analysis data in
-        the background (for a front end that answers more than one question:
-        index/warming.py).
+        `warm` reads the saved index into the page cache in the background (for a front
+        end that answers more than one question: index/warming.py).
         """
         settings = (settings or Settings.from_env()).but(path, index_dir)
         root = settings.knowledge_path()
@@ -121,8 +120,12 @@ class Engine:
             engine.semantic = semantic.attach(loaded.store, loaded.directory)
         if warm:
             loaded.store.warm()
-            warm_analysis(LANGUAGES)  # what the first questions would wait for
         return engine
+
+    def warm_analysis(self) -> None:
+        """Load in the background what the first questions would wait for (a front end
+        that waits for people: answers meanwhile would share the interpreter with it)."""
+        warm_analysis(LANGUAGES)
 
     def reload(self) -> list[str]:
         """Load the knowledge again; keep serving the old state if nothing good loads.

@@ -9,7 +9,9 @@ dozen random reads of about 80 µs each. A thread reading the files from start t
 this process's memory. Front ends that answer one question and exit do not warm.
 
 The analysis data the first questions need (word frequencies, lemmas, the institutions
-table: about a second of loading in all) are loaded by a thread of their own.
+table: about a second of loading in all) are loaded by a thread of their own in the front
+ends that wait for people (`serve`, `chat`); in a batch (`ask -`, `eval`) that thread
+would hold the interpreter while the first answers are timed, so they load it lazily.
 """
 
 from __future__ import annotations

@@ -235,6 +235,7 @@ def serve(
         from bot.engine import Engine  # imported here: loading the engine is the slow part
 
         engine = Engine.load(config.knowledge)
+        engine.warm_analysis()
         tune_for_serving()
         knowledge = storage.knowledge_folder(config)
         db = storage.open_state(config, knowledge)
