@@ -46,3 +46,21 @@ def test_a_file_in_the_way_of_the_cache_is_no_error(cache: Path) -> None:
     cache.write_text("not a folder")  # newsbot/simplemma is a file
     assert not lemmas.prepare("en")
     assert lemmas.lemmatize("went", "en") == "go"
+
+
+def test_an_index_build_saves_the_tries_and_one_in_memory_saves_nothing(
+    cache: Path, tmp_path: Path,
+) -> None:
+    import shutil
+
+    from bot.index import open_index
+
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    bundled = Path(__file__).resolve().parents[1] / "bot" / "bundled"
+    shutil.copy(next(bundled.glob("*.yaml")), knowledge)
+    open_index(knowledge, saved=False)  # NEWSBOT_INDEX=off: nothing written anywhere
+    assert not cache.exists() and not (knowledge / ".newsbot-index").exists()
+    open_index(knowledge, tmp_path / "index")
+    assert sorted(p.name for p in cache.glob("*/*.dic")) == ["de.dic", "en.dic"]
+    assert lemmas.ready("de") and lemmas.ready("en")

@@ -105,7 +105,7 @@ def open_index(
             default_index_dir(root), cache_index_dir(root)]
         got = _open_or_build(root, fingerprint, candidates, files, progress, rebuild)
     else:
-        kb, seg, manifest = _build(root, fingerprint, files, progress, [])
+        kb, seg, manifest = _build(root, fingerprint, files, progress, [], saved=False)
         got = Loaded(memory_store(seg, manifest), kb.errors, "memory", None)
     got.errors[:0] = folder_errors  # looked at anew each time, never saved
     return got
@@ -113,10 +113,11 @@ def open_index(
 
 def _build(
     root: Path, fingerprint: str, files: list[Path], progress: Progress | None,
-    old: list[Path],
+    old: list[Path], saved: bool = True,
 ) -> tuple[KnowledgeBase, Segment, dict[str, Any]]:
     """The articles of `files`, built (reusing the analysis of an `old` index), and the
-    manifest of what they were built from."""
+    manifest of what they were built from; a build to be `saved` also saves the
+    lemmatiser's tries when they are missing (bot/lemmas.py: nothing is saved else)."""
     # the files as they are before they are read (one changed meanwhile differs next
     # time): their stats now, their hashes in a thread while they are built (hashing lets
     # go of the interpreter lock: a second or two of a build at a million articles)
@@ -125,7 +126,7 @@ def _build(
         hashed = pool.submit(lambda: {_rel(root, f): file_info(f, stats[f]) for f in files})
         with collector_paused():
             _consult_old_analysis(old, fingerprint)
-            for language in LANGUAGES:  # once per machine: later processes lemmatise at once
+            for language in LANGUAGES if saved else ():  # once per machine
                 lemmas.prepare(language)
             kb, seg = load_and_build(root, progress, files=files)
         infos = hashed.result()
