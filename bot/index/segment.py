@@ -90,27 +90,6 @@ class Tokens:
     members: list[int]  # the passages (numbers in the segment)
 
 
-def make_postings(
-    vocab: list[str], keys: I64, lengths: I64, passages: I32,
-    tokens: dict[str, tuple[str, ...]],
-) -> Postings:
-    """CSR postings from the sorted keys term << 32 | document of every term occurrence."""
-    if len(keys):
-        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-        starts = np.concatenate(([0], starts))
-        counts = np.diff(np.concatenate((starts, [len(keys)])))
-        uniq = keys[starts]
-    else:
-        counts = uniq = np.zeros(0, dtype=np.int64)
-    offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(uniq >> 32, minlength=len(vocab)), out=offsets[1:])
-    return Postings(
-        vocab=vocab, offsets=offsets, docs=(uniq & 0xFFFFFFFF).astype(np.int32),
-        tfs=np.minimum(counts, 65535).astype(np.uint16),
-        doc_len=lengths.astype(np.float32), passages=passages, tokens=tokens,
-    )
-
-
 def max_tf(p: Postings) -> npt.NDArray[np.uint16]:
     """The largest frequency of each term (every term has at least one posting)."""
     if not len(p.tfs):
